@@ -1,0 +1,17 @@
+//! mcpd's daemon: everything long-running (config, supervisor, sessions, socket server).
+
+pub mod child;
+pub mod clock;
+pub mod config;
+pub mod lock;
+pub mod logging;
+pub mod registry;
+pub mod server;
+pub mod session;
+pub mod socket;
+pub mod state;
+pub mod supervisor;
+
+pub use server::run;
+pub use state::Options;
+pub use tokio_util::sync::CancellationToken;

@@ -1,0 +1,66 @@
+//! The daemon's entry point: `run` takes an already-bound listener and a shutdown token (so the
+//! binary, tests and socket activation share it), serves connections until shutdown, then stops
+//! every child.
+
+use crate::registry::Registry;
+use crate::socket::{authorize, current_uid};
+use crate::state::{Daemon, Options};
+use mcpd_shim::jsonrpc::{self, code};
+use mcpd_shim::paths::Paths;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::net::UnixListener;
+use tokio_util::sync::CancellationToken;
+
+/// Serves until `shutdown` fires, then ends every child's process group and returns.
+pub async fn run(
+    listener: UnixListener,
+    paths: Paths,
+    options: Options,
+    shutdown: CancellationToken,
+) {
+    let daemon = Arc::new(Daemon {
+        paths,
+        options,
+        registry: Registry::default(),
+        started: Instant::now(),
+        shutdown: shutdown.clone(),
+    });
+    let own_uid = current_uid();
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = shutdown.cancelled() => break,
+        };
+        let stream = match accepted {
+            Ok((s, _)) => s,
+            Err(e) => {
+                // EMFILE, ECONNABORTED and friends are transient: log, breathe, keep accepting.
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let peer = stream.peer_cred().map(|c| c.uid());
+        match peer
+            .map_err(|e| e.to_string())
+            .and_then(|uid| authorize(uid, own_uid))
+        {
+            Ok(()) => {
+                tokio::spawn(crate::session::serve(stream, daemon.clone()));
+            }
+            Err(why) => {
+                tracing::warn!("{why}");
+                tokio::spawn(async move {
+                    let mut stream = stream;
+                    let line = jsonrpc::error("null", code::HANDSHAKE, &why, None) + "\n";
+                    let _ = stream.write_all(line.as_bytes()).await;
+                });
+            }
+        }
+    }
+    tracing::info!("shutting down: stopping every server");
+    daemon.registry.stop_all().await;
+    tracing::info!("all servers stopped");
+}

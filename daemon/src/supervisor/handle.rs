@@ -1,0 +1,122 @@
+//! The handle to a server's supervisor: get a ready instance (starting it if needed), stop,
+//! reload, and read its state, from any task.
+
+use super::actor::{Actor, Control};
+use super::state::Snapshot;
+use crate::child::Instance;
+use crate::child::spawn::LaunchSpec;
+use crate::child::stderr::ServerLog;
+use crate::config::ServerKey;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Shared by every session that uses one server definition.
+pub struct ServerHandle {
+    pub key: ServerKey,
+    pub name: String,
+    pub project: String,
+    pub description: Option<String>,
+    /// Per-request timeout (no answer and no progress for this long fails the request).
+    pub timeout: Duration,
+    pub log: Arc<ServerLog>,
+    calls: AtomicU64,
+    snapshot: Arc<Mutex<Snapshot>>,
+    current: watch::Receiver<Option<Arc<Instance>>>,
+    tx: mpsc::UnboundedSender<Control>,
+}
+
+/// Settings a supervisor needs besides the launch spec.
+#[derive(Clone, Debug)]
+pub struct SupervisorSettings {
+    pub handshake_timeout: Duration,
+    pub stop_grace: Duration,
+    pub max_frame: usize,
+}
+
+impl ServerHandle {
+    /// Creates the handle and starts its actor (which starts no process until asked).
+    pub fn new(
+        key: ServerKey,
+        project: String,
+        description: Option<String>,
+        timeout: Duration,
+        spec: LaunchSpec,
+        log: Arc<ServerLog>,
+        settings: SupervisorSettings,
+    ) -> Arc<ServerHandle> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (current_tx, current) = watch::channel(None);
+        let snapshot = Arc::new(Mutex::new(Snapshot::default()));
+        let handle = Arc::new(ServerHandle {
+            key,
+            name: spec.server.clone(),
+            project,
+            description,
+            timeout,
+            log: log.clone(),
+            calls: AtomicU64::new(0),
+            snapshot: snapshot.clone(),
+            current,
+            tx: tx.clone(),
+        });
+        let actor = Actor::new(spec, settings, log, snapshot, current_tx, tx);
+        tokio::spawn(actor.run(rx));
+        handle
+    }
+
+    /// A ready instance: the running one, or one started now (concurrent callers share the start).
+    pub async fn acquire(&self) -> Result<Arc<Instance>, String> {
+        if let Some(inst) = self.running() {
+            return Ok(inst);
+        }
+        self.ask(Control::Acquire).await
+    }
+
+    /// The running, usable instance, if any.
+    pub fn running(&self) -> Option<Arc<Instance>> {
+        self.current
+            .borrow()
+            .as_ref()
+            .filter(|i| !i.is_gone())
+            .cloned()
+    }
+
+    /// Stops the child (its whole process group). Returns once it is gone.
+    pub async fn stop(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Control::Stop(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// Stops and starts the child again; answers with the new instance.
+    pub async fn reload(&self) -> Result<Arc<Instance>, String> {
+        self.ask(Control::Reload).await
+    }
+
+    async fn ask(
+        &self,
+        make: fn(oneshot::Sender<Result<Arc<Instance>, String>>) -> Control,
+    ) -> Result<Arc<Instance>, String> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(make(tx))
+            .map_err(|_| format!("server '{}' is shutting down", self.name))?;
+        rx.await
+            .unwrap_or_else(|_| Err(format!("server '{}' is shutting down", self.name)))
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot.lock().unwrap().clone()
+    }
+
+    pub fn count_call(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+}

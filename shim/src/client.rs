@@ -1,0 +1,146 @@
+//! A connection to the daemon: hello, then one request at a time, with notifications (progress)
+//! handed to a callback while waiting. Used by the CLI.
+
+use crate::framing::{DEFAULT_MAX_FRAME, Frame, LineReader, write_frame};
+use crate::jsonrpc::{self, Envelope, Kind, RpcError};
+use crate::paths::Paths;
+use crate::wire::{Hello, HelloReply, PROTOCOL, method};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::io;
+use tokio::io::BufReader;
+use tokio::net::UnixStream;
+use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Nothing listens on the socket (or the socket does not exist).
+    #[error("mcpd is not running (no daemon at {path}): {source}")]
+    NotRunning { path: String, source: io::Error },
+    #[error("connection to mcpd failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Rpc(RpcError),
+    #[error("mcpd answered something unexpected: {0}")]
+    Protocol(String),
+    #[error(
+        "mcpd closed the connection before answering (the daemon stopped or crashed; see its log)"
+    )]
+    Closed,
+    #[error("{0}")]
+    Start(String),
+}
+
+/// A connected, greeted client.
+pub struct Client {
+    reader: LineReader<BufReader<OwnedReadHalf>>,
+    writer: OwnedWriteHalf,
+    next_id: u64,
+    pub daemon: HelloReply,
+}
+
+impl Client {
+    /// Connects to the socket and exchanges hellos.
+    pub async fn connect(paths: &Paths, hello: &Hello) -> Result<Client, ClientError> {
+        let path = paths.socket();
+        let stream =
+            UnixStream::connect(&path)
+                .await
+                .map_err(|source| ClientError::NotRunning {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+        let (r, w) = stream.into_split();
+        let mut client = Client {
+            reader: LineReader::new(BufReader::new(r), DEFAULT_MAX_FRAME),
+            writer: w,
+            next_id: 0,
+            daemon: HelloReply {
+                protocol: 0,
+                version: String::new(),
+                pid: 0,
+            },
+        };
+        let reply: HelloReply = client.request(method::HELLO, hello).await?;
+        if reply.protocol != PROTOCOL {
+            return Err(ClientError::Protocol(format!(
+                "daemon {} (pid {}) speaks protocol {}, this mcpd speaks {PROTOCOL}: run `mcpd stop` and retry",
+                reply.version, reply.pid, reply.protocol
+            )));
+        }
+        client.daemon = reply;
+        Ok(client)
+    }
+
+    /// Sends a request and decodes its result.
+    pub async fn request<T: DeserializeOwned>(
+        &mut self,
+        method: &str,
+        params: &impl Serialize,
+    ) -> Result<T, ClientError> {
+        let raw = self.request_raw(method, params, |_, _| {}).await?;
+        serde_json::from_str(raw.get()).map_err(|e| ClientError::Protocol(format!("{method}: {e}")))
+    }
+
+    /// Sends a request and returns its raw result; notifications that arrive meanwhile go to `on_note`.
+    pub async fn request_raw(
+        &mut self,
+        method: &str,
+        params: &impl Serialize,
+        mut on_note: impl FnMut(&str, Option<&RawValue>),
+    ) -> Result<Box<RawValue>, ClientError> {
+        self.next_id += 1;
+        let id = self.next_id.to_string();
+        let params =
+            serde_json::to_string(params).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        write_frame(
+            &mut self.writer,
+            jsonrpc::request(&id, method, Some(&params)).as_bytes(),
+        )
+        .await?;
+        loop {
+            let line = match self.reader.next().await? {
+                None => return Err(ClientError::Closed),
+                Some(Frame::TooLong { len, .. }) => {
+                    return Err(ClientError::Protocol(format!(
+                        "a {len}-byte message from the daemon is over the limit"
+                    )));
+                }
+                Some(Frame::Line(l)) => l,
+            };
+            let env = Envelope::parse(&line).map_err(|e| ClientError::Protocol(e.to_string()))?;
+            match env.kind() {
+                Kind::Notification => on_note(env.method(), env.params),
+                Kind::Response if env.id.map(|i| i.get()) == Some(id.as_str()) => {
+                    if let Some(err) = env.error {
+                        let err: RpcError = serde_json::from_str(err.get())
+                            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                        return Err(ClientError::Rpc(err));
+                    }
+                    let result = env
+                        .result
+                        .ok_or_else(|| ClientError::Protocol("response without result".into()))?;
+                    return Ok(result.to_owned());
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    /// Sends a notification.
+    pub async fn notify(
+        &mut self,
+        method: &str,
+        params: &impl Serialize,
+    ) -> Result<(), ClientError> {
+        let params =
+            serde_json::to_string(params).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        write_frame(
+            &mut self.writer,
+            jsonrpc::notification(method, Some(&params)).as_bytes(),
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,58 @@
+//! `mcpd stop`: asks the daemon to stop every server and exit, and waits until it has.
+
+use super::{connect_existing, fail};
+use mcpd_shim::client::ClientError;
+use mcpd_shim::wire::method;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// How long to wait for the daemon to finish stopping its servers.
+const WAIT: Duration = Duration::from_secs(30);
+
+pub async fn run() -> ExitCode {
+    let mut c = match connect_existing().await {
+        Ok(c) => c,
+        Err(ClientError::NotRunning { .. }) => {
+            println!("mcpd is not running");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return fail(e),
+    };
+    let pid = c.daemon.pid;
+    if let Err(e) = c
+        .request_raw(method::STOP, &serde_json::json!({}), |_, _| {})
+        .await
+    {
+        return fail(e);
+    }
+    let deadline = Instant::now() + WAIT;
+    while alive(pid) {
+        if Instant::now() > deadline {
+            return fail(format!(
+                "the daemon (pid {pid}) is still stopping after {}s",
+                WAIT.as_secs()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!("mcpd stopped (pid {pid})");
+    ExitCode::SUCCESS
+}
+
+/// True while the process exists and is not a zombie (a foreground daemon's parent may not have
+/// reaped it yet).
+fn alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) == 0 };
+    exists && !zombie(pid)
+}
+
+fn zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
