@@ -1,7 +1,7 @@
 //! mcpd's daemon: everything long-running (config, supervisor, sessions, socket server).
 
 pub mod child;
-pub mod clock;
+pub use mcpd_shim::clock;
 pub mod config;
 pub mod lock;
 pub mod logging;

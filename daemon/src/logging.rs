@@ -11,7 +11,7 @@ use tracing_subscriber::prelude::*;
 pub fn init(paths: &Paths, to_stderr: bool) -> std::io::Result<WorkerGuard> {
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("mcpd.log")
+        .filename_prefix(mcpd_shim::paths::DAEMON_LOG_PREFIX)
         .max_log_files(7)
         .build(paths.log_dir())
         .map_err(std::io::Error::other)?;

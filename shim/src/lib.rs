@@ -4,6 +4,7 @@
 
 pub mod autostart;
 pub mod client;
+pub mod clock;
 pub mod framing;
 pub mod jsonrpc;
 pub mod paths;

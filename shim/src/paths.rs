@@ -9,6 +9,9 @@ pub const MAX_SOCKET_PATH: usize = 107;
 #[cfg(not(target_os = "linux"))]
 pub const MAX_SOCKET_PATH: usize = 103;
 
+/// File name prefix of the daemon's daily log files.
+pub const DAEMON_LOG_PREFIX: &str = "mcpd.log";
+
 /// The file layout under the mcpd root.
 #[derive(Clone, Debug)]
 pub struct Paths {
@@ -55,9 +58,10 @@ impl Paths {
     pub fn log_dir(&self) -> PathBuf {
         self.home.join("logs")
     }
-    /// The daemon's own log: `mcpd.log` in the log directory, rolled daily to `mcpd.log.DATE`.
+    /// The daemon's own log today: `mcpd.log.YYYY-MM-DD` (UTC) in the log directory, rolled daily.
     pub fn daemon_log(&self) -> PathBuf {
-        self.log_dir().join("mcpd.log")
+        self.log_dir()
+            .join(format!("{DAEMON_LOG_PREFIX}.{}", crate::clock::today()))
     }
     pub fn server_log_dir(&self) -> PathBuf {
         self.log_dir().join("servers")

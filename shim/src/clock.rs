@@ -12,6 +12,11 @@ pub fn timestamp() -> String {
     )
 }
 
+/// Today's UTC date as `YYYY-MM-DD` (the suffix of the daily log file).
+pub fn today() -> String {
+    timestamp()[..10].to_string()
+}
+
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format_unix(secs: u64) -> String {
     let days = (secs / 86_400) as i64;

@@ -1,0 +1,53 @@
+//! Process checks for tests: is a pid or a process group alive, and kill by pid.
+
+/// True while `pid` exists and is not a zombie.
+pub fn alive(pid: u32) -> bool {
+    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) == 0 };
+    exists && !zombie(pid)
+}
+
+/// True while any process of group `pgid` exists (zombies excluded).
+pub fn group_alive(pgid: u32) -> bool {
+    members(pgid).into_iter().any(alive)
+}
+
+/// Pids in process group `pgid`, from /proc.
+pub fn members(pgid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Some(stat) = stat_fields(pid)
+            && stat.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(pgid)
+        {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Fields after the command name in /proc/PID/stat (state is [0], ppid [1], pgrp [2]).
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = s.rsplit_once(')')?;
+    Some(rest.split_whitespace().map(String::from).collect())
+}
+
+fn zombie(pid: u32) -> bool {
+    stat_fields(pid).is_some_and(|f| f.first().map(String::as_str) == Some("Z"))
+}
+
+/// SIGKILL to one pid (never by name).
+pub fn kill_hard(pid: u32) {
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+/// SIGKILL to a whole process group.
+pub fn kill_group(pgid: u32) {
+    unsafe {
+        libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
+    }
+}
