@@ -139,7 +139,7 @@ fn stale_socket_of_a_killed_daemon_is_reclaimed() {
 #[test]
 fn foreground_daemon_logs_to_stderr_and_file_and_stops_on_sigterm() {
     let env = Env::new();
-    let mut child = env
+    let child = env
         .cmd(&["daemon"])
         .stderr(std::process::Stdio::piped())
         .spawn()
