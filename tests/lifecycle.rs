@@ -169,3 +169,27 @@ fn foreground_daemon_logs_to_stderr_and_file_and_stops_on_sigterm() {
         "log file has the start: {logged}"
     );
 }
+
+#[test]
+fn a_restarted_daemon_ends_groups_left_by_a_crashed_one() {
+    let env = Env::new();
+    env.servers(json!({ "stubborn": example(&["--ignore-stdin-eof", "--spawn-grandchild"]) }));
+    let pid = env.start_daemon();
+    let child: u32 = env.call_text("stubborn", "pid", json!({})).parse().unwrap();
+    let grandchild: u32 = env
+        .call_text("stubborn", "grandchild_pid", json!({}))
+        .parse()
+        .unwrap();
+    procs::kill_hard(pid);
+    assert!(wait_until(Duration::from_secs(5), || !procs::alive(pid)));
+    assert!(
+        procs::alive(child) && procs::alive(grandchild),
+        "this child ignores stdin EOF, so it outlives the crash"
+    );
+    env.start_daemon();
+    assert!(
+        wait_until(Duration::from_secs(5), || !procs::alive(child)
+            && !procs::alive(grandchild)),
+        "the new daemon ended the orphaned group"
+    );
+}

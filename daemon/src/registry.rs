@@ -79,6 +79,7 @@ impl Registry {
             handshake_timeout: options.handshake_timeout.min(resolved.timeout),
             stop_grace: options.stop_grace,
             max_frame: options.max_frame,
+            children_dir: paths.children_dir(),
         };
         let handle = ServerHandle::new(
             key.clone(),

@@ -13,7 +13,12 @@ pub fn prepare_dirs(paths: &Paths) -> io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(&paths.home)?;
-    for dir in [paths.run_dir(), paths.log_dir(), paths.server_log_dir()] {
+    for dir in [
+        paths.run_dir(),
+        paths.children_dir(),
+        paths.log_dir(),
+        paths.server_log_dir(),
+    ] {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)

@@ -55,6 +55,10 @@ impl Paths {
     pub fn pid_file(&self) -> PathBuf {
         self.run_dir().join("mcpd.pid")
     }
+    /// The ledger of live children's process groups (see the daemon's `child::orphans`).
+    pub fn children_dir(&self) -> PathBuf {
+        self.run_dir().join("children")
+    }
     pub fn log_dir(&self) -> PathBuf {
         self.home.join("logs")
     }

@@ -79,6 +79,12 @@ fn serve(paths: Paths, options: Options, mut ready: Option<File>, foreground: bo
             return ExitCode::from(super::EXIT_ERROR);
         }
     };
+    let reaped = mcpd_daemon::child::orphans::reap(&paths.children_dir());
+    if reaped > 0 {
+        tracing::warn!(
+            "ended {reaped} process group(s) left behind by a daemon that did not stop cleanly"
+        );
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

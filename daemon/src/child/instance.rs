@@ -76,8 +76,22 @@ pub struct Instance {
     next_id: AtomicU64,
     tools: RwLock<Arc<ToolList>>,
     exit: watch::Receiver<Option<ExitInfo>>,
+    /// This child's record in the process-group ledger, removed once the group is gone.
+    ledger: Option<std::path::PathBuf>,
     /// What the child answered to `initialize`, raw.
     pub init_result: Mutex<Option<Box<RawValue>>>,
+}
+
+/// The links between an instance and the tasks that own its process's pipes.
+pub(crate) struct Links {
+    /// Lines queued for the child's stdin.
+    pub out: mpsc::UnboundedSender<String>,
+    /// Fired to close the child's stdin.
+    pub close_stdin: CancellationToken,
+    /// Set once the process has exited.
+    pub exit: watch::Receiver<Option<ExitInfo>>,
+    /// The child's record in the process-group ledger.
+    pub ledger: Option<std::path::PathBuf>,
 }
 
 impl Instance {
@@ -86,9 +100,7 @@ impl Instance {
         generation: u64,
         pid: u32,
         log: Arc<ServerLog>,
-        out: mpsc::UnboundedSender<String>,
-        close_stdin: CancellationToken,
-        exit: watch::Receiver<Option<ExitInfo>>,
+        links: Links,
     ) -> Instance {
         Instance {
             server,
@@ -98,12 +110,13 @@ impl Instance {
             started_wall: SystemTime::now(),
             calls: AtomicU64::new(0),
             log,
-            out,
-            close_stdin,
+            out: links.out,
+            close_stdin: links.close_stdin,
             table: Mutex::new(Table::default()),
             next_id: AtomicU64::new(1),
             tools: RwLock::new(Arc::new(ToolList::empty())),
-            exit,
+            exit: links.exit,
+            ledger: links.ledger,
             init_result: Mutex::new(None),
         }
     }
@@ -269,6 +282,9 @@ impl Instance {
             }
         }
         end_leftovers(self.pid, grace).await;
+        if let Some(record) = &self.ledger {
+            let _ = std::fs::remove_file(record);
+        }
         self.fail_all(format!("server '{}' was stopped", self.server));
     }
 }

@@ -3,6 +3,7 @@
 pub mod exit;
 pub mod handshake;
 pub mod instance;
+pub mod orphans;
 pub mod process_group;
 pub mod reader;
 pub mod spawn;

@@ -2,9 +2,10 @@
 //! stderr tasks, and watching for its exit.
 
 use super::exit::{ExitInfo, describe};
-use super::instance::Instance;
+use super::instance::{Instance, Links};
 use super::stderr::{ServerLog, pump};
 use super::{reader, writer};
+use crate::supervisor::handle::SupervisorSettings;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -35,7 +36,7 @@ pub fn spawn(
     spec: &LaunchSpec,
     generation: u64,
     log: Arc<ServerLog>,
-    max_frame: usize,
+    settings: &SupervisorSettings,
     on_tools_changed: impl Fn(Arc<Instance>) + Send + 'static,
 ) -> Result<Arc<Instance>, String> {
     let mut cmd = tokio::process::Command::new(&spec.command);
@@ -51,6 +52,8 @@ pub fn spawn(
         .kill_on_drop(false);
     let mut child = cmd.spawn().map_err(|e| spawn_error(spec, &e))?;
     let pid = child.id().unwrap_or(0);
+    let ledger = super::orphans::record(&settings.children_dir, pid);
+    let max_frame = settings.max_frame;
     let stdin = child.stdin.take().expect("piped");
     let stdout = child.stdout.take().expect("piped");
     let stderr = child.stderr.take().expect("piped");
@@ -69,9 +72,12 @@ pub fn spawn(
         generation,
         pid,
         log.clone(),
-        out_tx,
-        close.clone(),
-        exit_rx,
+        Links {
+            out: out_tx,
+            close_stdin: close.clone(),
+            exit: exit_rx,
+            ledger,
+        },
     ));
 
     tokio::spawn(writer::run(stdin, out_rx, close));

@@ -162,7 +162,7 @@ impl Actor {
             &self.spec,
             generation,
             self.log.clone(),
-            self.settings.max_frame,
+            &self.settings,
             on_tools_changed,
         );
         let tx = self.tx.clone();

@@ -33,6 +33,8 @@ pub struct SupervisorSettings {
     pub handshake_timeout: Duration,
     pub stop_grace: Duration,
     pub max_frame: usize,
+    /// Where live children's process groups are recorded (for clean-up after a daemon crash).
+    pub children_dir: std::path::PathBuf,
 }
 
 impl ServerHandle {
