@@ -10,8 +10,14 @@ use std::time::Duration;
 
 /// A binary installed by scripts/install-test-deps; fails (never skips) with the fix when missing.
 fn dep(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".test-deps").join(rel);
-    assert!(p.exists(), "{} is missing: run scripts/install-test-deps (needs npm and python3)", p.display());
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(".test-deps")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/install-test-deps (needs npm and python3)",
+        p.display()
+    );
     p
 }
 
@@ -28,17 +34,44 @@ fn server_everything_content_types_pass_through() {
     let env = Env::new();
     env.servers(json!({ "everything": everything() }));
     let tools: Value = serde_json::from_str(&env.ok(&["tools", "everything", "--json"])).unwrap();
-    let names: Vec<&str> = tools["everything"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"echo") && names.contains(&"get-sum"), "{names:?}");
+    let names: Vec<&str> = tools["everything"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"echo") && names.contains(&"get-sum"),
+        "{names:?}"
+    );
 
-    assert_eq!(env.call_text("everything", "echo", json!({"message": "hi"})), "Echo: hi");
+    assert_eq!(
+        env.call_text("everything", "echo", json!({"message": "hi"})),
+        "Echo: hi"
+    );
     let image = env.call("everything", "get-tiny-image", json!({}));
     let blocks = image["content"].as_array().unwrap();
-    assert!(blocks.iter().any(|b| b["type"] == "image" && b["mimeType"] == "image/png" && b["data"].as_str().unwrap().len() > 50), "{image}");
-    let structured = env.call("everything", "get-structured-content", json!({"location": "Chicago"}));
+    assert!(
+        blocks.iter().any(|b| b["type"] == "image"
+            && b["mimeType"] == "image/png"
+            && b["data"].as_str().unwrap().len() > 50),
+        "{image}"
+    );
+    let structured = env.call(
+        "everything",
+        "get-structured-content",
+        json!({"location": "Chicago"}),
+    );
     assert!(structured["structuredContent"].is_object(), "{structured}");
     let links = env.call("everything", "get-resource-links", json!({"count": 2}));
-    assert!(links["content"].as_array().unwrap().iter().any(|b| b["type"] == "resource_link"), "{links}");
+    assert!(
+        links["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["type"] == "resource_link"),
+        "{links}"
+    );
     let plain = env.ok(&["call", "everything", "get-sum", r#"{"a": 2, "b": 3}"#]);
     assert!(plain.contains('5'), "{plain}");
 }
@@ -63,7 +96,10 @@ fn server_everything_progress_reaches_the_client_with_its_token() {
             break;
         }
     }
-    assert!(progress >= 2, "expected progress notifications, got {progress}");
+    assert!(
+        progress >= 2,
+        "expected progress notifications, got {progress}"
+    );
 }
 
 #[test]
@@ -77,5 +113,8 @@ fn python_time_server_answers_and_stops_cleanly() {
     assert!(text.contains("UTC") && text.contains("datetime"), "{text}");
     let pid = env.server_status("time")["pid"].as_u64().unwrap() as u32;
     env.ok(&["unload", "time"]);
-    assert!(wait_until(Duration::from_secs(10), || !procs::group_alive(pid)), "python server's group is gone after unload");
+    assert!(
+        wait_until(Duration::from_secs(10), || !procs::group_alive(pid)),
+        "python server's group is gone after unload"
+    );
 }
