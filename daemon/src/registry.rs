@@ -39,7 +39,18 @@ impl Registry {
         env: &HashMap<String, String>,
         name: &str,
     ) -> Result<Arc<ServerHandle>, LookupFailure> {
-        let set = Self::config(paths, cwd);
+        self.resolve_in(&Self::config(paths, cwd), paths, options, env, name)
+    }
+
+    /// Like `resolve`, with the config files already read.
+    pub fn resolve_in(
+        &self,
+        set: &ConfigSet,
+        paths: &Paths,
+        options: &Options,
+        env: &HashMap<String, String>,
+        name: &str,
+    ) -> Result<Arc<ServerHandle>, LookupFailure> {
         let def = set.get(name).map_err(|e| LookupFailure {
             message: e.to_string(),
         })?;

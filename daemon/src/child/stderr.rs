@@ -19,24 +19,43 @@ const MAX_LINE: usize = 4096;
 pub struct ServerLog {
     path: PathBuf,
     ring: Mutex<VecDeque<String>>,
-    file: Mutex<Option<std::fs::File>>,
+    file: Mutex<Option<(std::fs::File, u64)>>,
 }
 
 impl ServerLog {
+    /// A log at `path`; the file is created (or rotated when big) on the first line written.
     pub fn open(path: PathBuf) -> ServerLog {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        rotate_if_big(&path);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .ok();
         ServerLog {
             path,
             ring: Mutex::new(VecDeque::new()),
-            file: Mutex::new(file),
+            file: Mutex::new(None),
+        }
+    }
+
+    /// Appends a line, opening the file on first use and rotating it when it grows too big.
+    fn write_line(&self, text: &str) {
+        let mut file = self.file.lock().unwrap();
+        if file.as_ref().is_some_and(|(_, size)| *size > ROTATE_BYTES) {
+            *file = None;
+        }
+        if file.is_none() {
+            if let Some(dir) = self.path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            rotate_if_big(&self.path);
+            let opened = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path);
+            *file = opened.ok().map(|f| {
+                let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+                (f, size)
+            });
+        }
+        if let Some((f, size)) = file.as_mut()
+            && writeln!(f, "{text}").is_ok()
+        {
+            *size += text.len() as u64 + 1;
         }
     }
 
@@ -47,9 +66,7 @@ impl ServerLog {
     /// Records a line from the child (stderr, or a skipped stdout line with a prefix).
     pub fn line(&self, line: &str) {
         let line = cut(line);
-        if let Some(f) = self.file.lock().unwrap().as_mut() {
-            let _ = writeln!(f, "{line}");
-        }
+        self.write_line(line);
         let mut ring = self.ring.lock().unwrap();
         if ring.len() == RING_LINES {
             ring.pop_front();
@@ -59,9 +76,7 @@ impl ServerLog {
 
     /// A line written by mcpd about the server (start, exit), marked as such in the file only.
     pub fn note(&self, text: &str) {
-        if let Some(f) = self.file.lock().unwrap().as_mut() {
-            let _ = writeln!(f, "[mcpd {}] {text}", crate::clock::timestamp());
-        }
+        self.write_line(&format!("[mcpd {}] {text}", crate::clock::timestamp()));
     }
 
     /// The last `n` lines the child wrote to stderr.

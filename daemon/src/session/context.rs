@@ -1,6 +1,7 @@
 //! What a session knows about its client (working directory, environment) and the lookups it makes.
 
 use super::outbox::Outbox;
+use crate::config::ConfigSet;
 use crate::registry::LookupFailure;
 use crate::state::Daemon;
 use crate::supervisor::ServerHandle;
@@ -32,6 +33,23 @@ impl SessionCtx {
         let h = d
             .registry
             .resolve(&d.paths, &d.options, &self.hello.cwd, &self.hello.env, name)?;
+        self.resolved
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), h.clone());
+        Ok(h)
+    }
+
+    /// The server `name` in config files already read by the caller.
+    pub fn lookup_in(
+        &self,
+        set: &ConfigSet,
+        name: &str,
+    ) -> Result<Arc<ServerHandle>, LookupFailure> {
+        let d = &self.daemon;
+        let h = d
+            .registry
+            .resolve_in(set, &d.paths, &d.options, &self.hello.env, name)?;
         self.resolved
             .lock()
             .unwrap()

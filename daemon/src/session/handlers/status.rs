@@ -23,7 +23,7 @@ pub fn status(s: &SessionCtx) -> HandlerResult {
     let config = Registry::config(&d.paths, &s.hello.cwd);
     // Configured for this caller first, in file order.
     for name in config.names() {
-        match s.lookup_fresh(name) {
+        match s.lookup_in(&config, name) {
             Ok(h) => {
                 shown.insert(h.key.clone());
                 let mut info = server_info(&h);

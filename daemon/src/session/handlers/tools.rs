@@ -29,7 +29,7 @@ async fn all_configured(s: &SessionCtx) -> Vec<ServerTools> {
     let names: Vec<String> = config.names().into_iter().map(String::from).collect();
     let mut set = JoinSet::new();
     for (i, name) in names.iter().enumerate() {
-        let found = s.lookup_fresh(name);
+        let found = s.lookup_in(&config, name);
         let name = name.clone();
         set.spawn(async move {
             let entry = match found {
