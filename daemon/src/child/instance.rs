@@ -320,10 +320,11 @@ impl PendingCall {
             return CallOutcome::Done(Reply::Failed("request already finished".into()));
         }
         let reply = match self.progress.as_mut() {
+            // Progress first: the child sent it before its answer, so none is lost when both wait.
             Some(prx) => tokio::select! {
                 biased;
-                r = &mut self.rx => r,
                 Some(p) = prx.recv() => return CallOutcome::Progress(p),
+                r = &mut self.rx => r,
             },
             None => (&mut self.rx).await,
         };

@@ -4,7 +4,7 @@
 
 use super::lifecycle::unavailable;
 use super::{HandlerError, HandlerResult};
-use crate::child::{CallOutcome, instance::Reply};
+use crate::child::{CallOutcome, handshake, instance::Reply};
 use crate::config::nearest;
 use crate::session::SessionCtx;
 use indexmap::IndexMap;
@@ -12,18 +12,29 @@ use mcpd_shim::jsonrpc::{self, code};
 use mcpd_shim::wire::{CallParams, method};
 use serde_json::value::RawValue;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 use tokio::time::Instant;
 
 type RawMap = IndexMap<String, Box<RawValue>>;
+
+/// How long a call naming a tool mcpd does not know waits for the child's fresh tools/list.
+const REFRESH_ON_MISS: Duration = Duration::from_secs(5);
 
 pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
     let h = s
         .lookup(&p.server)
         .map_err(|e| HandlerError::new(code::UNKNOWN_SERVER, e.message))?;
     let inst = h.acquire().await.map_err(unavailable)?;
-    let tools = inst.tools();
+    let mut tools = inst.tools();
     if !tools.names.contains(&p.tool) {
-        return Err(unknown_tool(&p.server, &p.tool, &tools.names));
+        // The tool may be new, its list_changed refresh still on the way: ask the child once.
+        let bound = REFRESH_ON_MISS.min(h.timeout);
+        if handshake::refresh_tools(&inst, bound).await.is_ok() {
+            tools = inst.tools();
+        }
+        if !tools.names.contains(&p.tool) {
+            return Err(unknown_tool(&p.server, &p.tool, &tools.names));
+        }
     }
     let arguments = match &p.arguments {
         Some(a) if !a.get().trim_start().starts_with('{') => {
