@@ -9,8 +9,8 @@ use mcpd_shim::jsonrpc::{self, code};
 use mcpd_shim::paths::Paths;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::AsyncWriteExt;
-use tokio::net::UnixListener;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{UnixListener, UnixStream};
 use tokio_util::sync::CancellationToken;
 
 /// Serves until `shutdown` fires, then ends every child's process group and returns.
@@ -52,15 +52,27 @@ pub async fn run(
             }
             Err(why) => {
                 tracing::warn!("{why}");
-                tokio::spawn(async move {
-                    let mut stream = stream;
-                    let line = jsonrpc::error("null", code::HANDSHAKE, &why, None) + "\n";
-                    let _ = stream.write_all(line.as_bytes()).await;
-                });
+                tokio::spawn(refuse(stream, why));
             }
         }
     }
     tracing::info!("shutting down: stopping every server");
     daemon.registry.stop_all().await;
     tracing::info!("all servers stopped");
+}
+
+/// Tells a refused peer why at once, then reads and drops what it sends until it hangs up (for a
+/// few seconds at most): closing with its hello unread would reset the connection, and the peer
+/// would see "connection reset" instead of the reason.
+async fn refuse(mut stream: UnixStream, why: String) {
+    let line = jsonrpc::error("null", code::HANDSHAKE, &why, None) + "\n";
+    if stream.write_all(line.as_bytes()).await.is_err() {
+        return;
+    }
+    let _ = stream.shutdown().await;
+    let drain = async {
+        let mut buf = [0u8; 4096];
+        while matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {}
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
 }

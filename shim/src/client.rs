@@ -114,14 +114,19 @@ impl Client {
                 Kind::Notification => on_note(env.method(), env.params),
                 Kind::Response if env.id.map(|i| i.get()) == Some(id.as_str()) => {
                     if let Some(err) = env.error {
-                        let err: RpcError = serde_json::from_str(err.get())
-                            .map_err(|e| ClientError::Protocol(e.to_string()))?;
-                        return Err(ClientError::Rpc(err));
+                        return Err(rpc_error(err));
                     }
                     let result = env
                         .result
                         .ok_or_else(|| ClientError::Protocol("response without result".into()))?;
                     return Ok(result.to_owned());
+                }
+                // An error with `"id": null` answers a request the daemon could not tie to an id
+                // (a refused connection, an unreadable message); with one request in flight, ours.
+                Kind::Invalid if env.method.is_none() && env.id.is_none() => {
+                    if let Some(err) = env.error {
+                        return Err(rpc_error(err));
+                    }
                 }
                 _ => continue,
             }
@@ -142,5 +147,12 @@ impl Client {
         )
         .await?;
         Ok(())
+    }
+}
+
+fn rpc_error(raw: &RawValue) -> ClientError {
+    match serde_json::from_str::<RpcError>(raw.get()) {
+        Ok(err) => ClientError::Rpc(err),
+        Err(e) => ClientError::Protocol(e.to_string()),
     }
 }

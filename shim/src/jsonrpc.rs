@@ -48,7 +48,14 @@ pub enum Kind {
 }
 
 impl<'a> Envelope<'a> {
+    /// Parses one message. An array is refused: the derived parser would read it positionally
+    /// (`[1,"mcpd/status"]` as a request), and batches are not part of MCP.
     pub fn parse(line: &'a [u8]) -> serde_json::Result<Envelope<'a>> {
+        if line.trim_ascii_start().starts_with(b"[") {
+            return Err(serde::de::Error::custom(
+                "a message must be one JSON object, not an array (JSON-RPC batches are not supported)",
+            ));
+        }
         serde_json::from_slice(line)
     }
 
@@ -109,6 +116,77 @@ pub fn notification(method: &str, params: Option<&str>) -> String {
     }
 }
 
+/// The raw top-level `id` of a message too long to parse whole, from its first and last bytes
+/// (as [`crate::framing::Frame::TooLong`] keeps them): found when it lies wholly in `head`, or is
+/// the last member in `tail`. `None` when neither edge shows it.
+pub fn id_from_edges(head: &[u8], tail: &[u8]) -> Option<String> {
+    id_in_head(head)
+        .or_else(|| id_in_tail(tail))
+        .filter(|id| id.starts_with(|c: char| c == '"' || c == '-' || c.is_ascii_digit()))
+}
+
+/// One complete JSON value at the start of `bytes` (after whitespace) and the bytes after it;
+/// `None` when the value is cut off by the end of `bytes`.
+fn value_at(bytes: &[u8]) -> Option<(String, &[u8])> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<Box<RawValue>>();
+    let value = values.next()?.ok()?;
+    let rest = &bytes[values.byte_offset()..];
+    // A number that runs up to the end may have been cut.
+    (!rest.is_empty()).then(|| (value.get().to_string(), rest))
+}
+
+fn skip_ws(bytes: &[u8]) -> &[u8] {
+    let n = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[n..]
+}
+
+/// The value of an `"id"` key at the top level of the object that `head` starts.
+fn id_in_head(head: &[u8]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < head.len() {
+        match head[i] {
+            b'"' => {
+                let mut end = i + 1;
+                while end < head.len() && head[end] != b'"' {
+                    end += if head[end] == b'\\' { 2 } else { 1 };
+                }
+                if end >= head.len() {
+                    return None;
+                }
+                let after = skip_ws(&head[end + 1..]);
+                if depth == 1 && &head[i..=end] == b"\"id\"" && after.first() == Some(&b':') {
+                    return value_at(&after[1..]).map(|(v, _)| v);
+                }
+                i = end + 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The value of an `"id"` member that ends the object `tail` ends with.
+fn id_in_tail(tail: &[u8]) -> Option<String> {
+    let key = b"\"id\"";
+    let at = tail.windows(key.len()).rposition(|w| w == key)?;
+    let before = tail[..at].trim_ascii_end();
+    if !matches!(before.last(), Some(b',' | b'{')) {
+        return None;
+    }
+    let after = skip_ws(&tail[at + key.len()..]);
+    let (value, rest) = value_at(after.strip_prefix(b":")?)?;
+    (rest.trim_ascii() == b"}").then_some(value)
+}
+
 /// A JSON-RPC error as received, for callers that need its parts.
 #[derive(Deserialize, Debug, Clone)]
 pub struct RpcError {
@@ -159,9 +237,44 @@ mod tests {
     }
 
     #[test]
+    fn arrays_are_not_messages() {
+        for line in [&br#"[1,"mcpd/status"]"#[..], br#" [{"id":1,"method":"x"}]"#] {
+            let e = Envelope::parse(line).unwrap_err().to_string();
+            assert!(e.contains("batches are not supported"), "{e}");
+        }
+    }
+
+    #[test]
     fn escaped_method_names_parse() {
         let r = Envelope::parse(br#"{"id":1,"method":"a\/b"}"#).unwrap();
         assert_eq!(r.method(), "a/b");
+    }
+
+    #[test]
+    fn ids_are_found_at_the_edges_of_a_cut_message() {
+        let head = br#"{"jsonrpc":"2.0","id":"a\"b","method":"mcpd/call","params":{"text":"xxxx"#;
+        assert_eq!(id_from_edges(head, b"").as_deref(), Some(r#""a\"b""#));
+        let head = br#"{"params":{"id":9,"text":"xx"#;
+        assert_eq!(
+            id_from_edges(head, b"").as_deref(),
+            None,
+            "nested ids are not the id"
+        );
+        let head = br#"{"method":"id","id": 42 ,"params":{"#;
+        assert_eq!(id_from_edges(head, b"").as_deref(), Some("42"));
+        assert_eq!(
+            id_from_edges(br#"{"id":12"#, b"").as_deref(),
+            None,
+            "maybe cut"
+        );
+        let tail = br#"xxxx"}},"jsonrpc":"2.0","id":7}"#;
+        assert_eq!(id_from_edges(b"{\"params\":", tail).as_deref(), Some("7"));
+        let tail = br#"xxxx","id":7}}"#;
+        assert_eq!(
+            id_from_edges(b"", tail).as_deref(),
+            None,
+            "not the last member"
+        );
     }
 
     #[test]

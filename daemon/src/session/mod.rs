@@ -35,10 +35,9 @@ pub async fn serve(stream: UnixStream, daemon: Arc<Daemon>) {
         };
         let line = match frame {
             Ok(Some(Frame::Line(l))) => l,
-            Ok(Some(Frame::TooLong { len, head, .. })) => {
-                let id = Envelope::parse(&head)
-                    .ok()
-                    .and_then(|e| e.id.map(|i| i.get().to_string()));
+            Ok(Some(Frame::TooLong { len, head, tail })) => {
+                // The line cannot be parsed whole; its id is looked for at its edges.
+                let id = jsonrpc::id_from_edges(&head, &tail);
                 let msg = format!(
                     "message of {len} bytes is over the daemon's limit of {} bytes (MCPD_MAX_MESSAGE_BYTES); it was dropped",
                     daemon.options.max_frame
@@ -53,6 +52,9 @@ pub async fn serve(stream: UnixStream, daemon: Arc<Daemon>) {
             }
             Ok(None) | Err(_) => break,
         };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
         let env = match Envelope::parse(&line) {
             Ok(e) => e,
             Err(e) => {
