@@ -66,6 +66,7 @@ fn main() {
             })
     });
     let mut failed = Vec::new();
+    let mut passed = 0;
     for (name, test) in selected {
         let outcome = std::panic::catch_unwind(test);
         println!(
@@ -74,8 +75,16 @@ fn main() {
         );
         if outcome.is_err() {
             failed.push(*name);
+        } else {
+            passed += 1;
         }
     }
+    // The same closing line as libtest, so runners and CI count these tests.
+    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
+    println!(
+        "\ntest result: {verdict}. {passed} passed; {} failed; 0 ignored; 0 measured; 0 filtered out",
+        failed.len()
+    );
     if !failed.is_empty() {
         eprintln!("failed: {failed:?}");
         std::process::exit(1);
