@@ -5,6 +5,7 @@ pub use mcpd_shim::clock;
 pub mod config;
 pub mod lock;
 pub mod logging;
+pub mod memory;
 pub mod registry;
 pub mod server;
 pub mod session;

@@ -79,6 +79,7 @@ fn serve(paths: Paths, options: Options, mut ready: Option<File>, foreground: bo
             return ExitCode::from(super::EXIT_ERROR);
         }
     };
+    mcpd_daemon::memory::tune();
     let reaped = mcpd_daemon::child::orphans::reap(&paths.children_dir());
     if reaped > 0 {
         tracing::warn!(

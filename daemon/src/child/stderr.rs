@@ -53,7 +53,7 @@ impl ServerLog {
             });
         }
         if let Some((f, size)) = file.as_mut()
-            && writeln!(f, "{text}").is_ok()
+            && f.write_all(format!("{text}\n").as_bytes()).is_ok()
         {
             *size += text.len() as u64 + 1;
         }

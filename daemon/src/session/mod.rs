@@ -121,10 +121,10 @@ pub async fn serve(stream: UnixStream, daemon: Arc<Daemon>) {
             let _ = wait.await;
             let result = handlers::dispatch(&method_name, params, &session).await;
             table.lock().unwrap().remove(&key);
-            out2.send(match result {
-                Ok(raw) => jsonrpc::response(&key, &raw),
-                Err(e) => e.to_response(&key),
-            });
+            match result {
+                Ok(raw) => out2.respond(key, raw),
+                Err(e) => out2.send(e.to_response(&key)),
+            }
         });
         in_flight.lock().unwrap().insert(id, task.abort_handle());
         let _ = go.send(());

@@ -90,7 +90,7 @@ pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
                     s.out.send(progress_for_client(&params, token));
                 }
             }
-            Ok(CallOutcome::Done(Reply::Result(r))) => return Ok(r.get().to_string()),
+            Ok(CallOutcome::Done(Reply::Result(r))) => return Ok(Box::<str>::from(r).into_string()),
             Ok(CallOutcome::Done(Reply::Error(e))) => return Err(HandlerError::Raw(e)),
             Ok(CallOutcome::Done(Reply::Failed(m))) => {
                 return Err(HandlerError::new(code::REQUEST_FAILED, m));
