@@ -1,8 +1,8 @@
 //! mcpd's daemon: everything long-running (config, supervisor, sessions, socket server).
 
 pub mod child;
+pub use mcpd_config as config;
 pub use mcpd_shim::clock;
-pub mod config;
 pub mod lock;
 pub mod logging;
 pub mod memory;

@@ -8,7 +8,7 @@ mod resolve;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{ParsedFile, Source, SourceKind, parse_config};
+use crate::{ParsedFile, Source, SourceKind, parse_config};
 
 /// Writes `content` to `root/rel`, creating folders; returns the file's path.
 pub fn write(root: &Path, rel: &str, content: &str) -> PathBuf {

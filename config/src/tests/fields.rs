@@ -1,7 +1,7 @@
 //! Parsing: what valid entries give — defaults, every key, leniency, independence of entries.
 
 use super::{parse, source};
-use crate::config::{ParsedFile, ReloadMode, Transport};
+use crate::{ParsedFile, ReloadMode, Transport};
 
 #[test]
 fn empty_files_and_files_without_servers_define_nothing() {

@@ -1,7 +1,7 @@
 //! Lookup order, upward search, shim skipping and lookup errors.
 
 use super::{tempdir, write};
-use crate::config::{LookupError, SourceKind, discover};
+use crate::{LookupError, SourceKind, discover};
 
 const SERVERS_A_B: &str = r#"{"mcpServers": {
     "a": {"command": "a-from-mcpd"},

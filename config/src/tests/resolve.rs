@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{env, tempdir, write};
-use crate::config::{DEFAULT_TIMEOUT, ResolvedServer, ServerDef, discover};
+use crate::{DEFAULT_TIMEOUT, ResolvedServer, ServerDef, discover};
 
 /// The definition `name` from a user config containing `servers` (the inside of mcpServers).
 fn def_in(root: &Path, rel: &str, servers: &str, name: &str) -> ServerDef {
