@@ -8,6 +8,7 @@ pub mod clock;
 pub mod framing;
 pub mod jsonrpc;
 pub mod paths;
+pub mod server;
 pub mod signature;
 pub mod wire;
 
