@@ -60,6 +60,8 @@ enum Command {
     },
     /// Stop the daemon and every server it runs.
     Stop,
+    /// The stdio MCP server to put in a client's .mcp.json: meta-tools backed by the daemon.
+    Shim,
     /// A demo on the bundled example server, in a temporary MCPD_HOME.
     Demo,
     /// The bundled example MCP server (stdio), used by the demo, the tests and the benchmark.
@@ -79,6 +81,7 @@ fn main() -> ExitCode {
             ExitCode::from(mcpd_example_server::run(args).clamp(0, 255) as u8)
         }
         Command::Demo => cli::demo::run(),
+        Command::Shim => cli::shim::run(),
         other => cli::block_on(async move {
             match other {
                 Command::Status { json } => cli::status::run(json).await,
@@ -94,7 +97,10 @@ fn main() -> ExitCode {
                 } => cli::call::run(&name, &tool, arguments, json).await,
                 Command::Logs { name, lines } => cli::logs::run(&name, lines).await,
                 Command::Stop => cli::stop::run().await,
-                Command::Daemon { .. } | Command::ExampleServer { .. } | Command::Demo => {
+                Command::Daemon { .. }
+                | Command::ExampleServer { .. }
+                | Command::Demo
+                | Command::Shim => {
                     unreachable!()
                 }
             }

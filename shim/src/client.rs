@@ -73,6 +73,11 @@ impl Client {
         Ok(client)
     }
 
+    /// The greeted connection's two halves, for a caller that multiplexes requests itself.
+    pub fn into_parts(self) -> (LineReader<BufReader<OwnedReadHalf>>, OwnedWriteHalf) {
+        (self.reader, self.writer)
+    }
+
     /// Sends a request and decodes its result.
     pub async fn request<T: DeserializeOwned>(
         &mut self,

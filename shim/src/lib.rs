@@ -7,6 +7,7 @@ pub mod client;
 pub mod clock;
 pub mod framing;
 pub mod jsonrpc;
+pub mod link;
 pub mod paths;
 pub mod server;
 pub mod signature;

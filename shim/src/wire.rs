@@ -20,6 +20,8 @@ pub mod method {
     pub const CALL: &str = "mcpd/call";
     pub const LOGS: &str = "mcpd/logs";
     pub const STOP: &str = "mcpd/stop";
+    /// Ranks the tools of the caller's servers against a query (`SearchParams` → `SearchResult`).
+    pub const SEARCH: &str = "mcpd/search";
     /// Notification, client → daemon: `{"requestId": ID}` cancels a request of this connection.
     pub const CANCELLED: &str = "notifications/cancelled";
     /// Notification, daemon → client: progress of a `mcpd/call` that carried `_meta.progressToken`.
@@ -168,4 +170,49 @@ pub struct ServerTools {
 #[derive(Serialize, Deserialize, Debug)]
 pub struct ToolsResult {
     pub servers: Vec<ServerTools>,
+}
+
+/// Parameters of `mcpd/search`.
+#[derive(Serialize, Deserialize, Debug, Clone, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchParams {
+    /// Free text; matched against tool names, titles, descriptions and parameters.
+    pub query: String,
+    /// Search only this server (as the caller names it); every configured server when absent.
+    #[serde(default)]
+    pub server: Option<String>,
+    /// Most matches returned: default 5, at most 50.
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// The answer to `mcpd/search`: the best matches first.
+#[derive(Serialize, Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResult {
+    pub matches: Vec<SearchMatch>,
+    /// Servers whose tools could not be read (failed to start, invalid definition); not fatal.
+    #[serde(default)]
+    pub errors: Vec<ServerError>,
+    /// Servers whose tools were searched (live, or from the on-disk cache), in config order.
+    #[serde(default)]
+    pub searched: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchMatch {
+    pub server: String,
+    /// Higher is better; only comparable within one search.
+    pub score: f64,
+    /// The child's Tool object, byte for byte (full inputSchema).
+    pub tool: Box<RawValue>,
+}
+
+/// A server that could not be searched, and why.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerError {
+    pub server: String,
+    pub error: String,
 }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod lifecycle;
 pub mod logs;
 pub mod render;
+pub mod shim;
 pub mod status;
 pub mod stop;
 pub mod tools;

@@ -1,4 +1,217 @@
 //! `mcpd shim`: the stdio MCP server a client launches from `.mcp.json`, exposing meta-tools
-//! backed by the daemon.
+//! backed by the daemon. It answers the handshake at once whatever the daemon's state, runs each
+//! tools/call in its own task, forwards progress and cancellation, and never exits because the
+//! daemon went away: it reconnects (starting a daemon) on the next call.
 
+mod log;
 pub mod meta_tools;
+pub mod protocol;
+mod stdout;
+mod tools;
+
+use crate::framing::{DEFAULT_MAX_FRAME, Frame, LineReader};
+use crate::jsonrpc::{self, Envelope, Kind, code};
+use crate::link::Link;
+use crate::paths::Paths;
+use crate::wire::Hello;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::io::BufReader;
+use tokio::task::AbortHandle;
+
+type InFlight = Arc<Mutex<HashMap<String, AbortHandle>>>;
+
+/// Serves MCP on stdin/stdout until stdin closes. Returns the process exit code.
+pub async fn run(paths: Paths, hello: Hello, exe: PathBuf) -> i32 {
+    log::init(&paths.log_dir());
+    log::log(&format!("shim started in {}", hello.cwd.display()));
+    let instructions = protocol::instructions(&hello.cwd, &paths.user_config());
+    let (out, writer) = stdout::start();
+    let link = Link::new(paths, hello, exe, out.clone());
+    let warm = link.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.warm().await {
+            log::log(&format!("daemon not reachable at start: {e:?}"));
+        }
+    });
+    let ctx = Arc::new(tools::Ctx { link });
+    let in_flight: InFlight = Arc::default();
+    let mut lines = LineReader::new(BufReader::new(tokio::io::stdin()), DEFAULT_MAX_FRAME);
+    loop {
+        let line = match lines.next().await {
+            Ok(Some(Frame::Line(l))) => l,
+            Ok(Some(Frame::TooLong { len, head, tail })) => {
+                let id = jsonrpc::id_from_edges(&head, &tail).unwrap_or_else(|| "null".into());
+                let msg = format!(
+                    "message of {len} bytes is over mcpd's limit of {DEFAULT_MAX_FRAME} bytes"
+                );
+                let _ = out.send(jsonrpc::error(&id, code::TOO_LARGE, &msg, None));
+                continue;
+            }
+            Ok(None) | Err(_) => break,
+        };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        handle_line(&line, &out, &ctx, &in_flight, &instructions);
+    }
+    log::log("stdin closed; shim exits (servers keep running in the daemon)");
+    for (_, task) in in_flight.lock().unwrap().drain() {
+        task.abort();
+    }
+    drop(out);
+    drop(ctx);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+    0
+}
+
+fn handle_line(
+    line: &[u8],
+    out: &tokio::sync::mpsc::UnboundedSender<String>,
+    ctx: &Arc<tools::Ctx>,
+    in_flight: &InFlight,
+    instructions: &str,
+) {
+    let env = match Envelope::parse(line) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = out.send(jsonrpc::error(
+                "null",
+                code::PARSE_ERROR,
+                &format!("parse error: {e}"),
+                None,
+            ));
+            return;
+        }
+    };
+    let id = env.id.map(|i| i.get().to_string());
+    match env.kind() {
+        Kind::Request => {}
+        Kind::Notification => {
+            if env.method() == "notifications/cancelled" {
+                cancel(in_flight, env.params);
+            }
+            return;
+        }
+        Kind::Response => return,
+        Kind::Invalid => {
+            let msg = "invalid request: a JSON-RPC request needs \"method\" and \"id\"";
+            let _ = out.send(jsonrpc::error(
+                id.as_deref().unwrap_or("null"),
+                code::INVALID_REQUEST,
+                msg,
+                None,
+            ));
+            return;
+        }
+    }
+    let id = id.expect("requests have ids");
+    let reply = match env.method() {
+        "initialize" => {
+            let params: serde_json::Value = env
+                .params
+                .and_then(|p| serde_json::from_str(p.get()).ok())
+                .unwrap_or_default();
+            jsonrpc::response(&id, &protocol::initialize_result(&params, instructions))
+        }
+        "ping" => jsonrpc::response(&id, "{}"),
+        "tools/list" => jsonrpc::response(&id, &meta_tools::tools_list_result()),
+        "tools/call" => {
+            spawn_call(
+                id,
+                env.params.map(|p| p.to_owned()),
+                out.clone(),
+                ctx.clone(),
+                in_flight.clone(),
+            );
+            return;
+        }
+        other => jsonrpc::error(
+            &id,
+            code::METHOD_NOT_FOUND,
+            &format!("Method not found: {other}"),
+            None,
+        ),
+    };
+    let _ = out.send(reply);
+}
+
+#[derive(Deserialize)]
+struct CallToolParams {
+    name: String,
+    #[serde(default)]
+    arguments: Option<Box<RawValue>>,
+    #[serde(default, rename = "_meta")]
+    meta: Option<Box<RawValue>>,
+}
+
+/// Runs a tools/call in its own task, registered so that `notifications/cancelled` can abort it
+/// (which drops its daemon request and so cancels it down to the child).
+fn spawn_call(
+    id: String,
+    params: Option<Box<RawValue>>,
+    out: tokio::sync::mpsc::UnboundedSender<String>,
+    ctx: Arc<tools::Ctx>,
+    in_flight: InFlight,
+) {
+    let (go, wait) = tokio::sync::oneshot::channel::<()>();
+    let table = in_flight.clone();
+    let key = id.clone();
+    let task = tokio::spawn(async move {
+        let _ = wait.await;
+        let reply = match params
+            .as_deref()
+            .map(|p| serde_json::from_str::<CallToolParams>(p.get()))
+        {
+            Some(Ok(p)) => {
+                match tools::dispatch(&p.name, p.arguments.as_deref(), p.meta, &ctx).await {
+                    Some(outcome) => jsonrpc::response(&key, &outcome.into_result()),
+                    None => jsonrpc::error(
+                        &key,
+                        code::INVALID_PARAMS,
+                        &format!(
+                            "Unknown tool: {}. mcpd's tools are: {}",
+                            p.name,
+                            meta_tools::NAMES.join(", ")
+                        ),
+                        None,
+                    ),
+                }
+            }
+            Some(Err(e)) => jsonrpc::error(
+                &key,
+                code::INVALID_PARAMS,
+                &format!("invalid tools/call params: {e}"),
+                None,
+            ),
+            None => jsonrpc::error(
+                &key,
+                code::INVALID_PARAMS,
+                "tools/call needs params with a tool name",
+                None,
+            ),
+        };
+        table.lock().unwrap().remove(&key);
+        let _ = out.send(reply);
+    });
+    in_flight.lock().unwrap().insert(id, task.abort_handle());
+    let _ = go.send(());
+}
+
+#[derive(Deserialize)]
+struct CancelParams {
+    #[serde(rename = "requestId")]
+    request_id: Box<RawValue>,
+}
+
+fn cancel(in_flight: &InFlight, params: Option<&RawValue>) {
+    let Some(p) = params.and_then(|p| serde_json::from_str::<CancelParams>(p.get()).ok()) else {
+        return;
+    };
+    if let Some(task) = in_flight.lock().unwrap().remove(p.request_id.get()) {
+        task.abort();
+    }
+}
