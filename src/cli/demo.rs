@@ -1,6 +1,8 @@
-//! `mcpd demo`: a tour on the bundled example server in a throw-away MCPD_HOME and project:
-//! status, load, tools, call, status, logs, stop, each run as the real `mcpd` command.
+//! `mcpd demo`: a tour on the bundled example server in a throw-away MCPD_HOME and project: an MCP
+//! session through `mcpd shim` as a client like Claude Code would hold it, then the CLI view.
 
+use super::demo_session::Session;
+use serde_json::json;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
@@ -26,9 +28,10 @@ pub fn run() -> ExitCode {
 
 fn tour(exe: &Path, root: &Path) -> Result<(), String> {
     let project = root.join("project");
+    let home = root.join("home");
     std::fs::create_dir_all(&project)
         .map_err(|e| format!("cannot create {}: {e}", project.display()))?;
-    let config = serde_json::json!({
+    let config = json!({
         "mcpServers": {
             "example": {
                 "command": exe,
@@ -39,19 +42,79 @@ fn tour(exe: &Path, root: &Path) -> Result<(), String> {
     });
     let config_text = serde_json::to_string_pretty(&config).expect("serializable");
     std::fs::write(project.join(".mcpd.json"), &config_text).map_err(|e| e.to_string())?;
-    println!("# A project with one server in .mcpd.json, and a private MCPD_HOME:");
-    println!("{config_text}\n");
-    let steps: &[&[&str]] = &[
-        &["status"],
-        &["load", "example"],
-        &["call", "example", "add", r#"{"a": 2, "b": 40}"#],
-        &["call", "example", "echo", r#"{"text": "hello from mcpd"}"#],
-        &["call", "example", "fail"],
-        &["status"],
-        &["logs", "example", "-n", "3"],
+    println!(
+        "# A project whose .mcpd.json defines one server, and a private MCPD_HOME:\n{config_text}\n"
+    );
+    println!(
+        "# The client's .mcp.json holds only: {{\"mcpServers\": {{\"mcpd\": {{\"command\": \"mcpd\", \"args\": [\"shim\"]}}}}}}"
+    );
+    println!("# An MCP session through `mcpd shim` (it starts the daemon by itself):\n");
+
+    let mut s = Session::start(exe, &home, &project)?;
+    let init = s.request("initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "mcpd-demo", "version": "1"}}))?;
+    println!(
+        "→ initialize\n← {} {}, instructions:\n{}\n",
+        init["serverInfo"]["name"],
+        init["protocolVersion"],
+        indent(init["instructions"].as_str().unwrap_or(""))
+    );
+    s.notify("notifications/initialized", json!({}));
+    let list = s.request("tools/list", json!({}))?;
+    let names: Vec<&str> = list["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    println!(
+        "→ tools/list\n← {} meta-tools in {} bytes: {}\n",
+        names.len(),
+        list.to_string().len(),
+        names.join(", ")
+    );
+    for (tool, args) in [
+        ("get_loaded_servers", json!({})),
+        (
+            "load_mcp_server_dynamically",
+            json!({"server_name": "example"}),
+        ),
+        (
+            "call_dynamic_server_tool",
+            json!({"server_name": "example", "tool_name": "add", "parameters": {"a": 2, "b": 40}}),
+        ),
+        (
+            "call_dynamic_server_tool",
+            json!({"server_name": "example", "tool_name": "echo", "parameters": {"text": "hello from mcpd"}}),
+        ),
+        (
+            "call_dynamic_server_tool",
+            json!({"server_name": "exmaple", "tool_name": "echo", "parameters": {}}),
+        ),
+        ("get_loaded_servers", json!({})),
+    ] {
+        let r = s.request("tools/call", json!({"name": tool, "arguments": args}))?;
+        let text: Vec<&str> = r["content"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["text"].as_str())
+            .collect();
+        let flag = if r["isError"] == true {
+            " (isError)"
+        } else {
+            ""
+        };
+        println!("→ {tool} {args}\n←{flag} {}\n", indent(&text.join("\n")));
+    }
+    s.close();
+    println!(
+        "# The session ended; the server keeps running in the daemon, warm for the next session:\n"
+    );
+    for args in [
+        &["status"][..],
+        &["call", "example", "add", r#"{"a": 1, "b": 1}"#],
         &["stop"],
-    ];
-    for args in steps {
+    ] {
         println!(
             "$ mcpd {}",
             args.iter()
@@ -60,14 +123,18 @@ fn tour(exe: &Path, root: &Path) -> Result<(), String> {
                 .join(" ")
         );
         let status = Command::new(exe)
-            .args(*args)
-            .env("MCPD_HOME", root.join("home"))
+            .args(args)
+            .env("MCPD_HOME", &home)
             .current_dir(&project)
             .status()
             .map_err(|e| format!("cannot run mcpd: {e}"))?;
         println!("[exit code {}]\n", status.code().unwrap_or(-1));
     }
     Ok(())
+}
+
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n  ")
 }
 
 fn shell_word(a: &str) -> String {

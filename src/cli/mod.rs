@@ -3,6 +3,7 @@
 pub mod call;
 pub mod daemon;
 pub mod demo;
+pub mod demo_session;
 pub mod lifecycle;
 pub mod logs;
 pub mod render;

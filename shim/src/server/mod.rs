@@ -62,9 +62,7 @@ pub async fn run(paths: Paths, hello: Hello, exe: PathBuf) -> i32 {
     for (_, task) in in_flight.lock().unwrap().drain() {
         task.abort();
     }
-    drop(out);
-    drop(ctx);
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+    writer.finish(std::time::Duration::from_secs(2)).await;
     0
 }
 
