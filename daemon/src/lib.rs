@@ -1,5 +1,6 @@
 //! mcpd's daemon: everything long-running (config, supervisor, sessions, socket server).
 
+pub mod catalog;
 pub mod child;
 pub use mcpd_config as config;
 pub use mcpd_shim::clock;

@@ -1,6 +1,7 @@
 //! All supervisors the daemon has, keyed by resolved definition, and the name lookup that maps a
 //! client's server name (seen from its working directory and environment) to one of them.
 
+use crate::catalog;
 use crate::child::spawn::LaunchSpec;
 use crate::child::stderr::ServerLog;
 use crate::config::{self, ConfigSet, ServerKey, Transport};
@@ -91,6 +92,7 @@ impl Registry {
             stop_grace: options.stop_grace,
             max_frame: options.max_frame,
             children_dir: paths.children_dir(),
+            tools_cache: Some(catalog::cache::file(&catalog::cache::dir(paths), &key)),
         };
         let handle = ServerHandle::new(
             key.clone(),

@@ -3,6 +3,7 @@
 
 use super::handle::SupervisorSettings;
 use super::state::{ServerState, Snapshot};
+use crate::catalog;
 use crate::child::spawn::{LaunchSpec, spawn};
 use crate::child::stderr::ServerLog;
 use crate::child::{Instance, exit::ExitInfo, handshake};
@@ -151,10 +152,15 @@ impl Actor {
         }
         self.started_before = true;
         let refresh_timeout = self.settings.handshake_timeout;
+        let cache = self.settings.tools_cache.clone();
         let on_tools_changed = move |inst: Arc<Instance>| {
+            let cache = cache.clone();
             tokio::spawn(async move {
-                if let Err(e) = handshake::refresh_tools(&inst, refresh_timeout).await {
-                    tracing::warn!(server = %inst.server, "refreshing tools after list_changed failed: {e}");
+                match handshake::refresh_tools(&inst, refresh_timeout).await {
+                    Ok(()) => catalog::remember(cache, &inst).await,
+                    Err(e) => {
+                        tracing::warn!(server = %inst.server, "refreshing tools after list_changed failed: {e}")
+                    }
                 }
             });
         };
@@ -170,7 +176,10 @@ impl Actor {
         tokio::spawn(async move {
             let result = match spawned {
                 Ok(inst) => match handshake::run(&inst, settings.handshake_timeout).await {
-                    Ok(()) => Ok(inst),
+                    Ok(()) => {
+                        catalog::remember(settings.tools_cache.clone(), &inst).await;
+                        Ok(inst)
+                    }
                     Err(e) => Err(failed_start(&inst, e, settings.stop_grace).await),
                 },
                 Err(e) => Err(e),

@@ -35,6 +35,9 @@ pub struct SupervisorSettings {
     pub max_frame: usize,
     /// Where live children's process groups are recorded (for clean-up after a daemon crash).
     pub children_dir: std::path::PathBuf,
+    /// Where this server's tools are cached for `mcpd/search` (written after each start and
+    /// list_changed refresh); `None` caches nothing.
+    pub tools_cache: Option<std::path::PathBuf>,
 }
 
 impl ServerHandle {

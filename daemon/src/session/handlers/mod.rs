@@ -4,6 +4,7 @@ mod call;
 mod info;
 mod lifecycle;
 mod logs;
+mod search;
 mod status;
 mod tools;
 
@@ -56,6 +57,7 @@ pub const METHODS: &[&str] = &[
     method::TOOLS,
     method::CALL,
     method::LOGS,
+    method::SEARCH,
     method::STOP,
 ];
 
@@ -69,6 +71,7 @@ pub async fn dispatch(name: &str, params: Option<Box<RawValue>>, s: &SessionCtx)
         method::TOOLS => tools::tools(parse_or_default(params)?, s).await,
         method::CALL => call::call(parse(params)?, s).await,
         method::LOGS => logs::logs(parse(params)?, s),
+        method::SEARCH => search::search(parse(params)?, s).await,
         method::HELLO => Err(HandlerError::new(
             code::INVALID_REQUEST,
             "this connection has already said hello",
