@@ -60,6 +60,14 @@ enum Command {
     },
     /// Stop the daemon and every server it runs.
     Stop,
+    /// Add the mcpd shim entry to the project's .mcp.json (created when absent).
+    Init,
+    /// Move the stdio servers of the project's .mcp.json behind mcpd (into .mcpd.json).
+    Import {
+        /// Print what would move; write nothing, load nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The stdio MCP server to put in a client's .mcp.json: meta-tools backed by the daemon.
     Shim,
     /// A demo on the bundled example server, in a temporary MCPD_HOME.
@@ -82,6 +90,7 @@ fn main() -> ExitCode {
         }
         Command::Demo => cli::demo::run(),
         Command::Shim => cli::shim::run(),
+        Command::Init => cli::init::run(),
         other => cli::block_on(async move {
             match other {
                 Command::Status { json } => cli::status::run(json).await,
@@ -97,10 +106,12 @@ fn main() -> ExitCode {
                 } => cli::call::run(&name, &tool, arguments, json).await,
                 Command::Logs { name, lines } => cli::logs::run(&name, lines).await,
                 Command::Stop => cli::stop::run().await,
+                Command::Import { dry_run } => cli::import::run(dry_run).await,
                 Command::Daemon { .. }
                 | Command::ExampleServer { .. }
                 | Command::Demo
-                | Command::Shim => {
+                | Command::Shim
+                | Command::Init => {
                     unreachable!()
                 }
             }

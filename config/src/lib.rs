@@ -6,6 +6,7 @@
 //! definitions can share one process.
 
 mod discover;
+pub mod edit;
 mod entry;
 mod error;
 mod expand;

@@ -1,5 +1,7 @@
 //! Parsing one config file's bytes into named entries, each valid or carrying its own error.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use super::entry::parse_entry;
@@ -33,7 +35,7 @@ pub fn parse_config(bytes: &[u8], source: &Source) -> ParsedFile {
     }
     let root: Value = match serde_json::from_slice(bytes) {
         Ok(root) => root,
-        Err(err) => return ParsedFile::failed(json_error(source, &err)),
+        Err(err) => return ParsedFile::failed(json_error(&source.path, &err)),
     };
     let Value::Object(root) = root else {
         let problem = format!(
@@ -63,7 +65,7 @@ pub fn parse_config(bytes: &[u8], source: &Source) -> ParsedFile {
 }
 
 /// `FILE: invalid JSON at line L, column C: MESSAGE`, without serde's own position suffix.
-fn json_error(source: &Source, err: &serde_json::Error) -> ConfigError {
+pub(crate) fn json_error(path: &Path, err: &serde_json::Error) -> ConfigError {
     let full = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
@@ -72,7 +74,7 @@ fn json_error(source: &Source, err: &serde_json::Error) -> ConfigError {
         err.line(),
         err.column()
     );
-    ConfigError::new(&source.path, "", problem)
+    ConfigError::new(path, "", problem)
 }
 
 /// True for the client entry that starts mcpd's own shim: the command's file name is `mcpd`

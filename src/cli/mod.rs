@@ -4,6 +4,8 @@ pub mod call;
 pub mod daemon;
 pub mod demo;
 pub mod demo_session;
+pub mod import;
+pub mod init;
 pub mod lifecycle;
 pub mod logs;
 pub mod render;
