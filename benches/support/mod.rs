@@ -1,10 +1,14 @@
-//! The benchmark's parts: a blocking JSON-RPC line connection, the direct and daemon clients, the
-//! isolated mcpd world, statistics, memory readings and the report table.
+//! The benchmark's parts: a blocking JSON-RPC line connection, the direct, daemon and shim clients
+//! (child processes under a watchdog), the isolated mcpd world, statistics, memory readings and
+//! the report table.
 
 pub mod daemon_client;
 pub mod direct;
+pub mod process;
 pub mod report;
 pub mod rpc;
 pub mod rss;
+pub mod shim;
+pub mod shim_phases;
 pub mod stats;
 pub mod world;

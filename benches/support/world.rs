@@ -1,7 +1,9 @@
 //! An isolated mcpd world for the benchmark: a temp dir holding MCPD_HOME and a project with its
-//! `.mcpd.json`, a detached daemon, and a guard that stops the daemon (by pid if need be).
+//! `.mcpd.json` (more projects on demand), a detached daemon, shims started in it, and a guard
+//! that stops the daemon (by pid if need be).
 
 use super::daemon_client::DaemonClient;
+use super::shim::Shim;
 use anyhow::{Context, Result, bail};
 use mcpd_shim::paths::Paths;
 use std::path::{Path, PathBuf};
@@ -17,7 +19,7 @@ pub struct World {
     /// Pids of children seen loaded; their groups are ended if the daemon cannot be stopped.
     children: Mutex<Vec<u32>>,
     // Dropped last: removes the directory.
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl World {
@@ -28,18 +30,13 @@ impl World {
             .tempdir()
             .context("creating a temp dir")?;
         let project = dir.path().join("p");
-        std::fs::create_dir_all(&project)?;
-        let config = serde_json::json!({ "mcpServers": servers });
-        std::fs::write(
-            project.join(".mcpd.json"),
-            serde_json::to_string_pretty(&config)?,
-        )?;
+        write_project(&project, servers)?;
         let world = World {
             exe: exe.to_path_buf(),
             paths: Paths::at(dir.path().join("h")),
             project,
             children: Mutex::default(),
-            _dir: dir,
+            dir,
         };
         let out = world.mcpd(&["daemon", "--detach"], Duration::from_secs(30))?;
         if !out.status.success() {
@@ -65,6 +62,23 @@ impl World {
     /// A connection that has said hello from the project directory.
     pub fn connect(&self) -> Result<DaemonClient> {
         DaemonClient::connect(&self.paths.socket(), &self.project)
+    }
+
+    /// Another project directory beside the main one, with its own `.mcpd.json`.
+    pub fn add_project(&self, name: &str, servers: serde_json::Value) -> Result<PathBuf> {
+        let project = self.dir.path().join(name);
+        write_project(&project, servers)?;
+        Ok(project)
+    }
+
+    /// Spawns `mcpd shim` in `project` (not yet initialized).
+    pub fn spawn_shim(&self, project: &Path) -> Result<Shim> {
+        Shim::spawn(&self.exe, &self.paths.home, project)
+    }
+
+    /// `mcpd shim` in `project`, initialized and past its first tools/list.
+    pub fn shim(&self, project: &Path) -> Result<Shim> {
+        Shim::ready(&self.exe, &self.paths.home, project)
     }
 
     /// Remembers a child pid, to end its group should `mcpd stop` fail.
@@ -130,6 +144,17 @@ impl Drop for World {
             }
         }
     }
+}
+
+/// Creates `project` holding `.mcpd.json` = `{"mcpServers": servers}`.
+fn write_project(project: &Path, servers: serde_json::Value) -> Result<()> {
+    std::fs::create_dir_all(project)?;
+    let config = serde_json::json!({ "mcpServers": servers });
+    std::fs::write(
+        project.join(".mcpd.json"),
+        serde_json::to_string_pretty(&config)?,
+    )?;
+    Ok(())
 }
 
 fn kill(pid: u32) {
