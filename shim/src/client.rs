@@ -30,7 +30,20 @@ pub enum ClientError {
     Closed,
     #[error("{0}")]
     Start(String),
+    /// Something accepts connections on the socket but does not answer the hello.
+    #[error(
+        "the mcpd daemon at {path} accepted the connection but did not answer within {} s; it may be hung: see its log ({log}), end it (its pid is in {pid_file}) and the next call starts a fresh one",
+        HELLO_TIMEOUT.as_secs()
+    )]
+    NoAnswer {
+        path: String,
+        log: String,
+        pid_file: String,
+    },
 }
+
+/// How long a daemon may take to answer the hello (a healthy one answers in milliseconds).
+pub const HELLO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A connected, greeted client.
 pub struct Client {
@@ -53,7 +66,7 @@ impl Client {
                 })?;
         let (r, w) = stream.into_split();
         let mut client = Client {
-            reader: LineReader::new(BufReader::new(r), DEFAULT_MAX_FRAME),
+            reader: LineReader::new(BufReader::with_capacity(64 * 1024, r), DEFAULT_MAX_FRAME),
             writer: w,
             next_id: 0,
             daemon: HelloReply {
@@ -62,7 +75,17 @@ impl Client {
                 pid: 0,
             },
         };
-        let reply: HelloReply = client.request(method::HELLO, hello).await?;
+        let reply: HelloReply =
+            match tokio::time::timeout(HELLO_TIMEOUT, client.request(method::HELLO, hello)).await {
+                Ok(reply) => reply?,
+                Err(_) => {
+                    return Err(ClientError::NoAnswer {
+                        path: path.display().to_string(),
+                        log: paths.daemon_log().display().to_string(),
+                        pid_file: paths.pid_file().display().to_string(),
+                    });
+                }
+            };
         if reply.protocol != PROTOCOL {
             return Err(ClientError::Protocol(format!(
                 "daemon {} (pid {}) speaks protocol {}, this mcpd speaks {PROTOCOL}: run `mcpd stop` and retry",

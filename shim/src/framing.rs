@@ -24,63 +24,124 @@ pub enum Frame {
     },
 }
 
-/// Reads newline-delimited frames from a buffered reader, enforcing a maximum size.
-pub struct LineReader<R> {
-    inner: R,
+/// Assembles frames from the chunks a buffered reader offers; shared by the async and sync readers.
+struct Assembler {
     max: usize,
     buf: Vec<u8>,
+    /// Length, head and tail of the frame being skipped for being over `max`.
+    oversized: Option<(usize, Vec<u8>, Vec<u8>)>,
+}
+
+impl Assembler {
+    fn new(max: usize) -> Assembler {
+        Assembler {
+            max,
+            buf: Vec::new(),
+            oversized: None,
+        }
+    }
+
+    /// Takes bytes from `available` (never empty); returns how many it used and the frame they
+    /// completed, if any.
+    fn feed(&mut self, available: &[u8]) -> (usize, Option<Frame>) {
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..i], Some(i + 1)),
+            None => (available, None),
+        };
+        let chunk_len = chunk.len();
+        match self.oversized.as_mut() {
+            Some((len, _, tail)) => {
+                *len += chunk_len;
+                keep_tail(tail, chunk);
+            }
+            None if self.buf.len() + chunk_len > self.max => {
+                let mut head = std::mem::take(&mut self.buf);
+                let len = head.len() + chunk_len;
+                let mut tail = head.clone();
+                keep_tail(&mut tail, chunk);
+                head.extend_from_slice(&chunk[..chunk_len.min(EDGE)]);
+                head.truncate(EDGE);
+                self.oversized = Some((len, head, tail));
+            }
+            None => self.buf.extend_from_slice(chunk),
+        }
+        match done {
+            Some(used) => (used, Some(self.take())),
+            None => (chunk_len, None),
+        }
+    }
+
+    /// At end of stream: a partial last line, if any.
+    fn finish(&mut self) -> Option<Frame> {
+        if self.oversized.is_none() && self.buf.is_empty() {
+            None
+        } else {
+            Some(self.take())
+        }
+    }
+
+    fn take(&mut self) -> Frame {
+        match self.oversized.take() {
+            Some((len, head, tail)) => Frame::TooLong { len, head, tail },
+            None => Frame::Line(trim_cr(std::mem::take(&mut self.buf))),
+        }
+    }
+}
+
+/// Reads newline-delimited frames from an async buffered reader, enforcing a maximum size.
+pub struct LineReader<R> {
+    inner: R,
+    asm: Assembler,
 }
 
 impl<R: AsyncBufRead + Unpin> LineReader<R> {
     pub fn new(inner: R, max: usize) -> Self {
         LineReader {
             inner,
-            max,
-            buf: Vec::new(),
+            asm: Assembler::new(max),
         }
     }
 
     /// The next frame, or `None` at end of stream. A partial last line at EOF is returned as a line.
     pub async fn next(&mut self) -> io::Result<Option<Frame>> {
-        self.buf.clear();
-        let mut oversized: Option<(usize, Vec<u8>, Vec<u8>)> = None;
         loop {
             let available = self.inner.fill_buf().await?;
             if available.is_empty() {
-                return Ok(match oversized {
-                    Some((len, head, tail)) => Some(Frame::TooLong { len, head, tail }),
-                    None if self.buf.is_empty() => None,
-                    None => Some(Frame::Line(trim_cr(std::mem::take(&mut self.buf)))),
-                });
+                return Ok(self.asm.finish());
             }
-            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
-                Some(i) => (&available[..i], Some(i + 1)),
-                None => (available, None),
-            };
-            let chunk_len = chunk.len();
-            match oversized.as_mut() {
-                Some((len, _, tail)) => {
-                    *len += chunk_len;
-                    keep_tail(tail, chunk);
-                }
-                None if self.buf.len() + chunk_len > self.max => {
-                    let mut head = std::mem::take(&mut self.buf);
-                    let len = head.len() + chunk_len;
-                    let mut tail = head.clone();
-                    keep_tail(&mut tail, chunk);
-                    head.extend_from_slice(&chunk[..chunk_len.min(EDGE)]);
-                    head.truncate(EDGE);
-                    oversized = Some((len, head, tail));
-                }
-                None => self.buf.extend_from_slice(chunk),
+            let (used, frame) = self.asm.feed(available);
+            self.inner.consume(used);
+            if frame.is_some() {
+                return Ok(frame);
             }
-            let consumed = done.unwrap_or(chunk_len);
-            self.inner.consume(consumed);
-            if done.is_some() {
-                return Ok(Some(match oversized {
-                    Some((len, head, tail)) => Frame::TooLong { len, head, tail },
-                    None => Frame::Line(trim_cr(std::mem::take(&mut self.buf))),
-                }));
+        }
+    }
+}
+
+/// The same as [`LineReader`] over a blocking reader (for a dedicated thread).
+pub struct SyncLineReader<R> {
+    inner: R,
+    asm: Assembler,
+}
+
+impl<R: std::io::BufRead> SyncLineReader<R> {
+    pub fn new(inner: R, max: usize) -> Self {
+        SyncLineReader {
+            inner,
+            asm: Assembler::new(max),
+        }
+    }
+
+    pub fn next_frame(&mut self) -> io::Result<Option<Frame>> {
+        loop {
+            let available = self.inner.fill_buf()?;
+            if available.is_empty() {
+                return Ok(self.asm.finish());
+            }
+            let (used, frame) = self.asm.feed(available);
+            self.inner.consume(used);
+            if frame.is_some() {
+                return Ok(frame);
             }
         }
     }
@@ -100,10 +161,17 @@ fn trim_cr(mut line: Vec<u8>) -> Vec<u8> {
     line
 }
 
-/// Writes one frame (the bytes plus a newline) and flushes.
+/// Writes one frame (the bytes plus a newline, in one write when small) and flushes.
 pub async fn write_frame<W: AsyncWrite + Unpin>(w: &mut W, frame: &[u8]) -> io::Result<()> {
-    w.write_all(frame).await?;
-    w.write_all(b"\n").await?;
+    if frame.len() < 64 * 1024 {
+        let mut line = Vec::with_capacity(frame.len() + 1);
+        line.extend_from_slice(frame);
+        line.push(b'\n');
+        w.write_all(&line).await?;
+    } else {
+        w.write_all(frame).await?;
+        w.write_all(b"\n").await?;
+    }
     w.flush().await
 }
 
@@ -132,6 +200,19 @@ mod tests {
             })
             .collect();
         assert_eq!(lines, vec![r#"{"a":1}"#, "", r#"{"b":2}"#]);
+    }
+
+    #[test]
+    fn sync_reader_frames_the_same_way() {
+        let input: &[u8] = b"a\r\n{\"id\":1,\"x\":\"0123456789\"}\nb";
+        let mut r = SyncLineReader::new(std::io::BufReader::with_capacity(5, input), 10);
+        assert!(matches!(r.next_frame().unwrap(), Some(Frame::Line(l)) if l == b"a"));
+        assert!(matches!(
+            r.next_frame().unwrap(),
+            Some(Frame::TooLong { len: 25, .. })
+        ));
+        assert!(matches!(r.next_frame().unwrap(), Some(Frame::Line(l)) if l == b"b"));
+        assert!(r.next_frame().unwrap().is_none());
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@
 
 use crate::autostart::connect_or_start;
 use crate::client::ClientError;
-use crate::framing::{Frame, write_frame};
+use crate::framing::Frame;
 use crate::jsonrpc::{self, Envelope, Kind, RpcError};
 use crate::paths::Paths;
 use crate::wire::{Hello, method};
@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, oneshot};
 
 #[derive(Debug, Clone)]
@@ -42,6 +43,10 @@ struct Inner {
     hello: Hello,
     exe: PathBuf,
     conn: tokio::sync::Mutex<Option<Conn>>,
+    /// Connection attempts finished so far, and the last one's error when it failed: callers that
+    /// waited for an attempt share its failure instead of each trying again in turn.
+    attempts: AtomicU64,
+    last_failure: Mutex<Option<LinkError>>,
     /// The live connection's sender, for cancellations (which must not wait for a reconnect).
     current: Mutex<Option<mpsc::UnboundedSender<String>>>,
     pending: Mutex<HashMap<u64, Pending>>,
@@ -78,6 +83,8 @@ impl Link {
                 hello,
                 exe,
                 conn: tokio::sync::Mutex::new(None),
+                attempts: AtomicU64::new(0),
+                last_failure: Mutex::new(None),
                 current: Mutex::new(None),
                 pending: Mutex::new(HashMap::new()),
                 next_id: AtomicU64::new(1),
@@ -137,6 +144,7 @@ impl Link {
 
     /// The live connection's sender, connecting first when there is none.
     async fn sender(&self) -> Result<(mpsc::UnboundedSender<String>, u64), LinkError> {
+        let seen = self.inner.attempts.load(Ordering::Acquire);
         let mut guard = self.inner.conn.lock().await;
         if let Some(conn) = guard.as_ref()
             && conn.alive.load(Ordering::Acquire)
@@ -146,17 +154,37 @@ impl Link {
                 self.inner.generation.load(Ordering::Acquire),
             ));
         }
-        let client = connect_or_start(&self.inner.paths, &self.inner.hello, &self.inner.exe)
+        if self.inner.attempts.load(Ordering::Acquire) != seen
+            && let Some(e) = self.inner.last_failure.lock().unwrap().clone()
+        {
+            return Err(e);
+        }
+        let attempt = connect_or_start(&self.inner.paths, &self.inner.hello, &self.inner.exe)
             .await
-            .map_err(unavailable)?;
+            .map_err(unavailable);
+        *self.inner.last_failure.lock().unwrap() = attempt.as_ref().err().cloned();
+        self.inner.attempts.fetch_add(1, Ordering::AcqRel);
+        let client = attempt?;
         let generation = self.inner.generation.fetch_add(1, Ordering::AcqRel) + 1;
         let (mut reader, mut writer) = client.into_parts();
         let (tx, mut rx) = mpsc::unbounded_channel::<String>();
         let alive = Arc::new(AtomicBool::new(true));
         tokio::spawn(async move {
+            // Everything queued goes out in one write.
+            let mut buf = Vec::with_capacity(8 * 1024);
             while let Some(line) = rx.recv().await {
-                if write_frame(&mut writer, line.as_bytes()).await.is_err() {
+                buf.clear();
+                buf.extend_from_slice(line.as_bytes());
+                buf.push(b'\n');
+                while let Ok(more) = rx.try_recv() {
+                    buf.extend_from_slice(more.as_bytes());
+                    buf.push(b'\n');
+                }
+                if writer.write_all(&buf).await.is_err() {
                     break;
+                }
+                if buf.capacity() > 1024 * 1024 {
+                    buf = Vec::with_capacity(8 * 1024);
                 }
             }
         });

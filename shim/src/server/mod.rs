@@ -6,10 +6,11 @@
 mod log;
 pub mod meta_tools;
 pub mod protocol;
+mod stdin;
 mod stdout;
 mod tools;
 
-use crate::framing::{DEFAULT_MAX_FRAME, Frame, LineReader};
+use crate::framing::{DEFAULT_MAX_FRAME, Frame};
 use crate::jsonrpc::{self, Envelope, Kind, code};
 use crate::link::Link;
 use crate::paths::Paths;
@@ -19,7 +20,6 @@ use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use tokio::io::BufReader;
 use tokio::task::AbortHandle;
 
 type InFlight = Arc<Mutex<HashMap<String, AbortHandle>>>;
@@ -39,11 +39,11 @@ pub async fn run(paths: Paths, hello: Hello, exe: PathBuf) -> i32 {
     });
     let ctx = Arc::new(tools::Ctx { link });
     let in_flight: InFlight = Arc::default();
-    let mut lines = LineReader::new(BufReader::new(tokio::io::stdin()), DEFAULT_MAX_FRAME);
+    let mut lines = stdin::start(DEFAULT_MAX_FRAME);
     loop {
-        let line = match lines.next().await {
-            Ok(Some(Frame::Line(l))) => l,
-            Ok(Some(Frame::TooLong { len, head, tail })) => {
+        let line = match lines.recv().await {
+            Some(Frame::Line(l)) => l,
+            Some(Frame::TooLong { len, head, tail }) => {
                 let id = jsonrpc::id_from_edges(&head, &tail).unwrap_or_else(|| "null".into());
                 let msg = format!(
                     "message of {len} bytes is over mcpd's limit of {DEFAULT_MAX_FRAME} bytes"
@@ -51,7 +51,7 @@ pub async fn run(paths: Paths, hello: Hello, exe: PathBuf) -> i32 {
                 let _ = out.send(jsonrpc::error(&id, code::TOO_LARGE, &msg, None));
                 continue;
             }
-            Ok(None) | Err(_) => break,
+            None => break,
         };
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;

@@ -1,61 +1,57 @@
-//! The only writer of the shim's stdout: a task that writes queued MCP messages, one per line.
+//! The only writer of the shim's stdout: a dedicated thread that writes queued MCP messages, one
+//! per line, flushing whenever the queue runs dry.
 
-use tokio::io::AsyncWriteExt;
-use tokio::sync::{mpsc, oneshot};
+use std::io::Write;
+use tokio::sync::mpsc;
 
 /// Ends the writer once what is queued is written.
 pub struct Finisher {
-    done: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    tx: mpsc::UnboundedSender<String>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Finisher {
-    /// Writes what is queued, then stops (at most `limit` later).
+    /// Writes what is queued, then stops (waiting at most `limit`).
     pub async fn finish(self, limit: std::time::Duration) {
-        let _ = self.done.send(());
-        let _ = tokio::time::timeout(limit, self.task).await;
+        // An empty message is never a valid one: it marks the end.
+        let _ = self.tx.send(String::new());
+        let thread = self.thread;
+        let _ =
+            tokio::time::timeout(limit, tokio::task::spawn_blocking(move || thread.join())).await;
     }
 }
 
 /// Starts the writer; the sender takes whole messages (without their newline).
 pub fn start() -> (mpsc::UnboundedSender<String>, Finisher) {
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-    let (done, mut finish) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let mut out = tokio::io::stdout();
-        let mut buf = Vec::with_capacity(16 * 1024);
-        let mut last = false;
-        while !last {
-            let first = tokio::select! {
-                m = rx.recv() => m,
-                _ = &mut finish => { last = true; rx.try_recv().ok() }
-            };
-            let Some(first) = first else {
-                if last {
-                    break;
+    let thread = std::thread::Builder::new()
+        .name("shim-stdout".into())
+        .spawn(move || {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+            while let Some(mut msg) = rx.blocking_recv() {
+                loop {
+                    if msg.is_empty() {
+                        let _ = out.flush();
+                        return;
+                    }
+                    if out
+                        .write_all(msg.as_bytes())
+                        .and_then(|_| out.write_all(b"\n"))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    match rx.try_recv() {
+                        Ok(next) => msg = next,
+                        Err(_) => break,
+                    }
                 }
-                continue;
-            };
-            buf.clear();
-            push(&mut buf, &first);
-            while buf.len() < 1024 * 1024 || last {
-                match rx.try_recv() {
-                    Ok(m) => push(&mut buf, &m),
-                    Err(_) => break,
+                if out.flush().is_err() {
+                    return;
                 }
             }
-            if out.write_all(&buf).await.is_err() || out.flush().await.is_err() {
-                break;
-            }
-            if buf.capacity() > 1024 * 1024 {
-                buf = Vec::with_capacity(16 * 1024);
-            }
-        }
-    });
-    (tx, Finisher { done, task })
-}
-
-fn push(buf: &mut Vec<u8>, msg: &str) {
-    buf.extend_from_slice(msg.as_bytes());
-    buf.push(b'\n');
+        })
+        .expect("a thread can be spawned");
+    (tx.clone(), Finisher { tx, thread })
 }
