@@ -15,6 +15,8 @@ pub fn run() -> ExitCode {
         Ok(e) => e,
         Err(e) => return super::fail(format!("cannot find the mcpd binary: {e}")),
     };
+    // Big tool results pass through here too: hand their buffers back to the system afterwards.
+    mcpd_daemon::memory::tune();
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
