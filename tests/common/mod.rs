@@ -5,6 +5,7 @@
 
 pub mod conn;
 pub mod procs;
+pub mod shim_client;
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};

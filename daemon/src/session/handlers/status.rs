@@ -27,7 +27,9 @@ pub fn status(s: &SessionCtx) -> HandlerResult {
             Ok(h) => {
                 shown.insert(h.key.clone());
                 let mut info = server_info(&h);
+                // Names that share one process keep their own name and description.
                 info.name = name.to_string();
+                info.description = config.get(name).ok().and_then(|d| d.description.clone());
                 servers.push(info);
             }
             Err(e) => servers.push(invalid(name, e.message)),

@@ -4,7 +4,7 @@
 use super::Ctx;
 use super::args::{Args, preview};
 use super::outcome::{Outcome, describe};
-use crate::jsonrpc::code;
+use crate::jsonrpc::{RpcError, code};
 use crate::link::LinkError;
 use crate::wire::{CallParams, method};
 use serde_json::value::RawValue;
@@ -32,6 +32,8 @@ pub async fn run(args: &Args, meta: Option<Box<RawValue>>, ctx: &Ctx) -> Result<
     let params = serde_json::to_string(&params).map_err(|e| e.to_string())?;
     match ctx.link.request(method::CALL, &params).await {
         Ok(raw) => Ok(Outcome::Raw(Box::<str>::from(raw).into_string())),
+        // The daemon's own answer (it names the nearest tool and lists them all), not the child's.
+        Err(LinkError::Rpc(e)) if is_unknown_tool(&e) => Ok(Outcome::error(e.message)),
         Err(LinkError::Rpc(e)) if e.code > -32000 || e.code < -32099 => {
             // The child's own JSON-RPC error (e.g. invalid params).
             let mut text = format!(
@@ -47,4 +49,13 @@ pub async fn run(args: &Args, meta: Option<Box<RawValue>>, ctx: &Ctx) -> Result<
         }
         Err(e) => Ok(Outcome::error(describe(e))),
     }
+}
+
+/// The daemon's "server has no tool" error: invalid params with the server's tool names as data.
+fn is_unknown_tool(e: &RpcError) -> bool {
+    e.code == code::INVALID_PARAMS
+        && e.data
+            .as_ref()
+            .and_then(|d| d.get("tools"))
+            .is_some_and(|t| t.is_array())
 }
