@@ -69,7 +69,11 @@ enum Command {
         dry_run: bool,
     },
     /// The stdio MCP server to put in a client's .mcp.json: meta-tools backed by the daemon.
-    Shim,
+    Shim {
+        /// Passthrough: expose this one server's own tools instead of the meta-tools.
+        #[arg(long)]
+        server: Option<String>,
+    },
     /// A demo on the bundled example server, in a temporary MCPD_HOME.
     Demo,
     /// The bundled example MCP server (stdio), used by the demo, the tests and the benchmark.
@@ -89,7 +93,7 @@ fn main() -> ExitCode {
             ExitCode::from(mcpd_example_server::run(args).clamp(0, 255) as u8)
         }
         Command::Demo => cli::demo::run(),
-        Command::Shim => cli::shim::run(),
+        Command::Shim { server } => cli::shim::run(server),
         Command::Init => cli::init::run(),
         other => cli::block_on(async move {
             match other {
@@ -110,7 +114,7 @@ fn main() -> ExitCode {
                 Command::Daemon { .. }
                 | Command::ExampleServer { .. }
                 | Command::Demo
-                | Command::Shim
+                | Command::Shim { .. }
                 | Command::Init => {
                     unreachable!()
                 }

@@ -4,7 +4,8 @@ use mcpd_shim::paths::Paths;
 use mcpd_shim::wire::{ClientKind, Hello};
 use std::process::ExitCode;
 
-pub fn run() -> ExitCode {
+/// `server`: passthrough mode (`--server NAME`).
+pub fn run(server: Option<String>) -> ExitCode {
     let setup = Paths::from_env()
         .and_then(|p| Hello::from_current_process(ClientKind::Shim).map(|h| (p, h)));
     let (paths, hello) = match setup {
@@ -24,7 +25,7 @@ pub fn run() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return super::fail(format!("cannot start a runtime: {e}")),
     };
-    let code = rt.block_on(mcpd_shim::server::run(paths, hello, exe));
+    let code = rt.block_on(mcpd_shim::server::run(paths, hello, exe, server));
     // Do not wait for the blocking stdin reader thread: the client has gone.
     rt.shutdown_background();
     ExitCode::from(code.clamp(0, 255) as u8)

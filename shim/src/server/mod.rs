@@ -5,6 +5,7 @@
 
 mod log;
 pub mod meta_tools;
+mod passthrough;
 pub mod protocol;
 mod stdin;
 mod stdout;
@@ -25,10 +26,14 @@ use tokio::task::AbortHandle;
 type InFlight = Arc<Mutex<HashMap<String, AbortHandle>>>;
 
 /// Serves MCP on stdin/stdout until stdin closes. Returns the process exit code.
-pub async fn run(paths: Paths, hello: Hello, exe: PathBuf) -> i32 {
+/// With `server`, passthrough mode: that server's own tools instead of the meta-tools.
+pub async fn run(paths: Paths, hello: Hello, exe: PathBuf, server: Option<String>) -> i32 {
     log::init(&paths.log_dir());
     log::log(&format!("shim started in {}", hello.cwd.display()));
-    let instructions = protocol::instructions(&hello.cwd, &paths.user_config());
+    let instructions = match &server {
+        Some(name) => passthrough::instructions(name),
+        None => protocol::instructions(&hello.cwd, &paths.user_config()),
+    };
     let (out, writer) = stdout::start();
     let link = Link::new(paths, hello, exe, out.clone());
     let warm = link.clone();
@@ -37,7 +42,10 @@ pub async fn run(paths: Paths, hello: Hello, exe: PathBuf) -> i32 {
             log::log(&format!("daemon not reachable at start: {e:?}"));
         }
     });
-    let ctx = Arc::new(tools::Ctx { link });
+    let ctx = Arc::new(tools::Ctx {
+        link,
+        passthrough: server,
+    });
     let in_flight: InFlight = Arc::default();
     let mut lines = stdin::start(DEFAULT_MAX_FRAME);
     loop {
@@ -116,15 +124,19 @@ fn handle_line(
             jsonrpc::response(&id, &protocol::initialize_result(&params, instructions))
         }
         "ping" => jsonrpc::response(&id, "{}"),
+        "tools/list" if ctx.passthrough.is_some() => {
+            spawn_request(
+                id.clone(),
+                out.clone(),
+                in_flight.clone(),
+                passthrough_list(id, ctx.clone()),
+            );
+            return;
+        }
         "tools/list" => jsonrpc::response(&id, &meta_tools::tools_list_result()),
         "tools/call" => {
-            spawn_call(
-                id,
-                env.params.map(|p| p.to_owned()),
-                out.clone(),
-                ctx.clone(),
-                in_flight.clone(),
-            );
+            let work = tools_call(id.clone(), env.params.map(|p| p.to_owned()), ctx.clone());
+            spawn_request(id, out.clone(), in_flight.clone(), work);
             return;
         }
         other => jsonrpc::error(
@@ -146,57 +158,79 @@ struct CallToolParams {
     meta: Option<Box<RawValue>>,
 }
 
-/// Runs a tools/call in its own task, registered so that `notifications/cancelled` can abort it
+/// Runs a request in its own task, registered so that `notifications/cancelled` can abort it
 /// (which drops its daemon request and so cancels it down to the child).
-fn spawn_call(
+fn spawn_request(
     id: String,
-    params: Option<Box<RawValue>>,
     out: tokio::sync::mpsc::UnboundedSender<String>,
-    ctx: Arc<tools::Ctx>,
     in_flight: InFlight,
+    work: impl std::future::Future<Output = String> + Send + 'static,
 ) {
     let (go, wait) = tokio::sync::oneshot::channel::<()>();
     let table = in_flight.clone();
     let key = id.clone();
     let task = tokio::spawn(async move {
         let _ = wait.await;
-        let reply = match params
-            .as_deref()
-            .map(|p| serde_json::from_str::<CallToolParams>(p.get()))
-        {
-            Some(Ok(p)) => {
-                match tools::dispatch(&p.name, p.arguments.as_deref(), p.meta, &ctx).await {
-                    Some(outcome) => jsonrpc::response(&key, &outcome.into_result()),
-                    None => jsonrpc::error(
-                        &key,
-                        code::INVALID_PARAMS,
-                        &format!(
-                            "Unknown tool: {}. mcpd's tools are: {}",
-                            p.name,
-                            meta_tools::NAMES.join(", ")
-                        ),
-                        None,
-                    ),
-                }
-            }
-            Some(Err(e)) => jsonrpc::error(
-                &key,
-                code::INVALID_PARAMS,
-                &format!("invalid tools/call params: {e}"),
-                None,
-            ),
-            None => jsonrpc::error(
-                &key,
-                code::INVALID_PARAMS,
-                "tools/call needs params with a tool name",
-                None,
-            ),
-        };
+        let reply = work.await;
         table.lock().unwrap().remove(&key);
         let _ = out.send(reply);
     });
     in_flight.lock().unwrap().insert(id, task.abort_handle());
     let _ = go.send(());
+}
+
+/// The response to a tools/call: a meta-tool, or (passthrough mode) the server's own tool.
+async fn tools_call(id: String, params: Option<Box<RawValue>>, ctx: Arc<tools::Ctx>) -> String {
+    let p = match params
+        .as_deref()
+        .map(|p| serde_json::from_str::<CallToolParams>(p.get()))
+    {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
+            return jsonrpc::error(
+                &id,
+                code::INVALID_PARAMS,
+                &format!("invalid tools/call params: {e}"),
+                None,
+            );
+        }
+        None => {
+            return jsonrpc::error(
+                &id,
+                code::INVALID_PARAMS,
+                "tools/call needs params with a tool name",
+                None,
+            );
+        }
+    };
+    if let Some(server) = &ctx.passthrough {
+        return jsonrpc::response(
+            &id,
+            &passthrough::call(&ctx, server, p.name, p.arguments, p.meta).await,
+        );
+    }
+    match tools::dispatch(&p.name, p.arguments.as_deref(), p.meta, &ctx).await {
+        Some(outcome) => jsonrpc::response(&id, &outcome.into_result()),
+        None => jsonrpc::error(
+            &id,
+            code::INVALID_PARAMS,
+            &format!(
+                "Unknown tool: {}. mcpd's tools are: {}",
+                p.name,
+                meta_tools::NAMES.join(", ")
+            ),
+            None,
+        ),
+    }
+}
+
+/// The response to tools/list in passthrough mode: the server's own tools.
+async fn passthrough_list(id: String, ctx: Arc<tools::Ctx>) -> String {
+    let server = ctx.passthrough.clone().unwrap_or_default();
+    match passthrough::list(&ctx, &server).await {
+        Ok(result) => jsonrpc::response(&id, &result),
+        Err((code, message)) => jsonrpc::error(&id, code, &message, None),
+    }
 }
 
 #[derive(Deserialize)]

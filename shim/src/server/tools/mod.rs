@@ -9,7 +9,7 @@ mod outcome;
 mod search;
 mod servers;
 
-pub use outcome::Outcome;
+pub use outcome::{Outcome, describe};
 
 use super::meta_tools as names;
 use crate::link::Link;
@@ -18,6 +18,8 @@ use serde_json::value::RawValue;
 /// What every handler may use.
 pub struct Ctx {
     pub link: Link,
+    /// `mcpd shim --server NAME`: the server whose own tools this session exposes.
+    pub passthrough: Option<String>,
 }
 
 /// Runs meta-tool `name`. `None` when no such meta-tool exists (a JSON-RPC error for the caller).
