@@ -6,6 +6,7 @@
 mod common;
 
 use common::conn::Conn;
+use common::procs::tool_call_threads;
 use common::{Env, example, procs, run_bounded, text, wait_until};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -67,18 +68,6 @@ fn daemon_carries_on(env: &Env, pid: u32) {
         env.call_text("ok", "echo", json!({"text": "still here"})),
         "still here"
     );
-}
-
-/// Threads of `pid` named like the example server's tool-call threads (one per call in flight).
-fn tool_call_threads(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/task"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|t| {
-            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "tool call")
-        })
-        .count()
 }
 
 #[test]

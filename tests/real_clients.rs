@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::deps::{META_TOOLS, dep};
 use common::{Env, exe, procs, run_bounded, text, wait_until};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -12,19 +13,6 @@ use std::time::Duration;
 
 /// The longest one client run may take.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
-
-/// A file installed by scripts/install-test-deps; fails (never skips) with the fix when missing.
-fn dep(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join(".test-deps")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing: run scripts/install-test-deps (needs npm and python3)",
-        p.display()
-    );
-    p
-}
 
 /// A world with the example server configured as `ex`.
 fn env_with_example() -> Env {
@@ -93,18 +81,7 @@ fn assert_error(r: &Value, needle: &str) {
 fn python_sdk_uses_every_meta_tool() {
     let env = env_with_example();
     let out = python(&env, "meta_tools");
-    assert_eq!(
-        out["tools"],
-        json!([
-            "get_loaded_servers",
-            "load_mcp_server_dynamically",
-            "call_dynamic_server_tool",
-            "search_tools",
-            "reload_mcp_server",
-            "unload_mcp_server",
-            "install_and_load_mcp_server"
-        ])
-    );
+    assert_eq!(out["tools"], json!(META_TOOLS));
     assert_eq!(out["protocol_version"], "2025-11-25");
     assert_ok(&out["servers_before"]);
     assert!(

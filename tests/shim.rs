@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::deps::META_TOOLS;
+use common::procs::tool_call_threads;
 use common::shim_client::{Shim, WAIT, is_error, text_of};
 use common::{Env, example, procs, wait_until};
 use serde_json::{Value, json};
@@ -14,28 +16,6 @@ use std::time::{Duration, Instant};
 
 /// How fast the handshake must be answered, whatever the daemon is doing.
 const HANDSHAKE_BUDGET: Duration = Duration::from_millis(50);
-
-const META_TOOLS: [&str; 7] = [
-    "get_loaded_servers",
-    "load_mcp_server_dynamically",
-    "call_dynamic_server_tool",
-    "search_tools",
-    "reload_mcp_server",
-    "unload_mcp_server",
-    "install_and_load_mcp_server",
-];
-
-/// Threads of `pid` named like the example server's tool-call threads (one per call in flight).
-fn tool_call_threads(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/task"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|t| {
-            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "tool call")
-        })
-        .count()
-}
 
 /// Live `mcpd daemon` processes whose MCPD_HOME is `home`, from /proc (no `ps`).
 fn daemons_of(home: &Path) -> Vec<u32> {

@@ -3,23 +3,10 @@
 
 mod common;
 
+use common::deps::dep;
 use common::{Env, procs, wait_until};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::time::Duration;
-
-/// A binary installed by scripts/install-test-deps; fails (never skips) with the fix when missing.
-fn dep(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join(".test-deps")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing: run scripts/install-test-deps (needs npm and python3)",
-        p.display()
-    );
-    p
-}
 
 fn everything() -> Value {
     json!({ "command": dep("npm/node_modules/.bin/mcp-server-everything"), "args": ["stdio"] })

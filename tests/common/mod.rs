@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod conn;
+pub mod deps;
 pub mod procs;
 pub mod shim_client;
 

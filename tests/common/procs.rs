@@ -51,3 +51,15 @@ pub fn kill_group(pgid: u32) {
         libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
     }
 }
+
+/// Threads of `pid` named like the example server's tool-call threads (one per call in flight).
+pub fn tool_call_threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "tool call")
+        })
+        .count()
+}
