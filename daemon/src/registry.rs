@@ -90,6 +90,7 @@ impl Registry {
         let settings = SupervisorSettings {
             handshake_timeout: options.handshake_timeout.min(resolved.timeout),
             stop_grace: options.stop_grace,
+            drain_grace: options.drain_grace,
             max_frame: options.max_frame,
             children_dir: paths.children_dir(),
             tools_cache: Some(catalog::cache::file(&catalog::cache::dir(paths), &key)),

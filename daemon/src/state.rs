@@ -12,6 +12,8 @@ pub struct Options {
     pub max_frame: usize,
     /// Each step of a child's shutdown (stdin closed, SIGTERM) waits this long before the next.
     pub stop_grace: Duration,
+    /// A replaced instance (reload) may finish its calls in flight for this long.
+    pub drain_grace: Duration,
     /// A child's handshake may take at most this long (or its `timeout`, if shorter).
     pub handshake_timeout: Duration,
 }
@@ -21,6 +23,7 @@ impl Default for Options {
         Options {
             max_frame: mcpd_shim::framing::DEFAULT_MAX_FRAME,
             stop_grace: Duration::from_secs(2),
+            drain_grace: Duration::from_secs(30),
             handshake_timeout: Duration::from_secs(60),
         }
     }

@@ -140,6 +140,12 @@ pub struct ServerInfo {
     /// The sharing key: identical resolved definitions share one process.
     pub key: Option<String>,
     pub log: Option<PathBuf>,
+    /// What the last reload did ("reloaded (new pid N): tools added: x") or why it failed.
+    #[serde(default)]
+    pub last_reload: Option<String>,
+    /// What is watched for hot reload.
+    #[serde(default)]
+    pub watching: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]

@@ -227,6 +227,19 @@ impl Instance {
         }
     }
 
+    /// Stops taking requests if none is in flight (a replaced instance about to be stopped); new
+    /// requests then fail at once without being sent, so the caller can use the new instance.
+    pub fn retire_if_idle(&self) -> bool {
+        let mut table = self.table.lock().unwrap();
+        if !table.pending.is_empty() {
+            return false;
+        }
+        if table.gone.is_none() {
+            table.gone = Some(format!("server '{}' was replaced by a reload", self.server));
+        }
+        true
+    }
+
     pub fn in_flight(&self) -> usize {
         self.table.lock().unwrap().pending.len()
     }

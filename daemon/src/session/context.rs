@@ -1,7 +1,7 @@
 //! What a session knows about its client (working directory, environment) and the lookups it makes.
 
 use super::outbox::Outbox;
-use crate::config::ConfigSet;
+use crate::config::{ConfigSet, ServerKey};
 use crate::registry::LookupFailure;
 use crate::state::Daemon;
 use crate::supervisor::ServerHandle;
@@ -15,6 +15,8 @@ pub struct SessionCtx {
     pub out: Outbox,
     /// Names already resolved by this session (the hot path of repeated calls skips the files).
     resolved: Mutex<HashMap<String, Arc<ServerHandle>>>,
+    /// The reload count of each server this session has been told about.
+    seen_reloads: Mutex<HashMap<ServerKey, u64>>,
 }
 
 impl SessionCtx {
@@ -24,6 +26,7 @@ impl SessionCtx {
             daemon,
             out,
             resolved: Mutex::default(),
+            seen_reloads: Mutex::default(),
         }
     }
 
@@ -33,11 +36,7 @@ impl SessionCtx {
         let h = d
             .registry
             .resolve(&d.paths, &d.options, &self.hello.cwd, &self.hello.env, name)?;
-        self.resolved
-            .lock()
-            .unwrap()
-            .insert(name.to_string(), h.clone());
-        Ok(h)
+        Ok(self.remember(name, h))
     }
 
     /// The server `name` in config files already read by the caller.
@@ -50,11 +49,7 @@ impl SessionCtx {
         let h = d
             .registry
             .resolve_in(set, &d.paths, &d.options, &self.hello.env, name)?;
-        self.resolved
-            .lock()
-            .unwrap()
-            .insert(name.to_string(), h.clone());
-        Ok(h)
+        Ok(self.remember(name, h))
     }
 
     /// The server `name`, from this session's cache when it was looked up before.
@@ -63,5 +58,33 @@ impl SessionCtx {
             return Ok(h.clone());
         }
         self.lookup_fresh(name)
+    }
+
+    fn remember(&self, name: &str, h: Arc<ServerHandle>) -> Arc<ServerHandle> {
+        self.resolved
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), h.clone());
+        // Reloads before this session first saw the server are no news to it.
+        let seq = h.snapshot().reload_seq;
+        self.seen_reloads
+            .lock()
+            .unwrap()
+            .entry(h.key.clone())
+            .or_insert(seq);
+        h
+    }
+
+    /// What the server's reloads did since this session last heard, once.
+    pub fn reload_news(&self, h: &ServerHandle) -> Option<String> {
+        let snap = h.snapshot();
+        let mut seen = self.seen_reloads.lock().unwrap();
+        let last = seen.entry(h.key.clone()).or_insert(snap.reload_seq);
+        if *last >= snap.reload_seq {
+            return None;
+        }
+        *last = snap.reload_seq;
+        snap.last_reload
+            .map(|r| format!("server '{}' {}", h.name, r.text))
     }
 }

@@ -1,20 +1,24 @@
 //! The supervisor actor: owns the current child instance of one server and serialises starts,
-//! stops, reloads and exit handling, so no two starts of one server ever race.
+//! stops, blue/green reloads and crash recovery, so no two starts of one server ever race.
 
+use super::backoff::{Backoff, Decision};
 use super::handle::SupervisorSettings;
-use super::state::{ServerState, Snapshot};
-use crate::catalog;
-use crate::child::spawn::{LaunchSpec, spawn};
+use super::starting::begin;
+use super::state::{ReloadNote, ServerState, Snapshot};
+use super::swap::drain_then_stop;
+use super::tool_diff::diff;
+use crate::child::spawn::LaunchSpec;
 use crate::child::stderr::ServerLog;
-use crate::child::{Instance, exit::ExitInfo, handshake};
+use crate::child::{Instance, exit::ExitInfo};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
-type Reply = oneshot::Sender<Result<Arc<Instance>, String>>;
+pub type Reply = oneshot::Sender<Result<Arc<Instance>, String>>;
 
 pub enum Control {
     Acquire(Reply),
+    /// Blue/green: start a new instance, switch new calls to it, drain the old one.
     Reload(Reply),
     Stop(oneshot::Sender<()>),
     /// Internal: a start attempt finished.
@@ -22,27 +26,41 @@ pub enum Control {
         generation: u64,
         result: Result<Arc<Instance>, String>,
     },
-    /// Internal: the instance of `generation` exited.
+    /// Internal: the instance of `generation` exited after `uptime`.
     Exited {
         generation: u64,
         info: ExitInfo,
+        uptime: Duration,
     },
-    /// Internal: the old instance of a reload is gone; start the new one.
-    BeginStart {
+    /// Internal: the back-off after a crash is over.
+    RestartDue {
         generation: u64,
     },
 }
 
+/// A start in progress.
+struct Attempt {
+    generation: u64,
+    /// A reload next to a live instance (blue/green), not a cold start.
+    swap: bool,
+}
+
 pub struct Actor {
-    spec: LaunchSpec,
-    settings: SupervisorSettings,
-    log: Arc<ServerLog>,
+    pub(super) spec: LaunchSpec,
+    pub(super) settings: SupervisorSettings,
+    pub(super) log: Arc<ServerLog>,
     snapshot: Arc<Mutex<Snapshot>>,
     current_tx: watch::Sender<Option<Arc<Instance>>>,
-    tx: mpsc::UnboundedSender<Control>,
-    /// Bumped by every start and stop; results of older generations are discarded.
+    pub(super) tx: mpsc::UnboundedSender<Control>,
+    /// Bumped by every start attempt and every stop; results of older ones are discarded.
     generation: u64,
+    /// The generation of the current instance.
+    live: u64,
+    attempt: Option<Attempt>,
     waiters: Vec<Reply>,
+    /// A reload was asked for while one was in progress: one more after it (never a pile-up).
+    reload_again: bool,
+    backoff: Backoff,
     started_before: bool,
 }
 
@@ -63,7 +81,11 @@ impl Actor {
             current_tx,
             tx,
             generation: 0,
+            live: 0,
+            attempt: None,
             waiters: Vec::new(),
+            reload_again: false,
+            backoff: Backoff::default(),
             started_before: false,
         }
     }
@@ -75,57 +97,66 @@ impl Actor {
                 Control::Reload(reply) => self.reload(reply),
                 Control::Stop(done) => self.stop(done),
                 Control::Started { generation, result } => self.started(generation, result),
-                Control::Exited { generation, info } => self.exited(generation, info),
-                Control::BeginStart { generation } if generation == self.generation => {
-                    self.begin_start()
-                }
-                Control::BeginStart { .. } => {}
+                Control::Exited {
+                    generation,
+                    info,
+                    uptime,
+                } => self.exited(generation, info, uptime),
+                Control::RestartDue { generation } => self.restart_due(generation),
             }
         }
     }
 
-    fn state(&self) -> ServerState {
-        self.snapshot.lock().unwrap().state
+    fn snap(&self) -> std::sync::MutexGuard<'_, Snapshot> {
+        self.snapshot.lock().unwrap()
     }
 
     fn set_state(&self, state: ServerState, error: Option<String>) {
-        let mut s = self.snapshot.lock().unwrap();
+        let mut s = self.snap();
         s.state = state;
         if error.is_some() || state == ServerState::Ready {
             s.last_error = error;
         }
     }
 
+    fn live_instance(&self) -> Option<Arc<Instance>> {
+        self.current_tx
+            .borrow()
+            .as_ref()
+            .filter(|i| !i.is_gone())
+            .cloned()
+    }
+
     fn acquire(&mut self, reply: Reply) {
-        if let Some(inst) = self.current_tx.borrow().as_ref().filter(|i| !i.is_gone()) {
-            let _ = reply.send(Ok(inst.clone()));
+        if let Some(inst) = self.live_instance() {
+            let _ = reply.send(Ok(inst));
             return;
         }
         self.waiters.push(reply);
-        if self.state() != ServerState::Starting {
-            self.generation += 1;
-            self.begin_start();
+        // A start is on its way (or a restart is scheduled): wait for it.
+        if self.attempt.is_none() && self.snap().state != ServerState::Restarting {
+            self.start(false);
         }
     }
 
     fn reload(&mut self, reply: Reply) {
         self.waiters.push(reply);
-        self.generation += 1;
-        let generation = self.generation;
-        self.set_state(ServerState::Starting, None);
-        let old = self.current_tx.send_replace(None);
-        let tx = self.tx.clone();
-        let grace = self.settings.stop_grace;
-        tokio::spawn(async move {
-            if let Some(old) = old {
-                old.shutdown(grace).await;
+        match &self.attempt {
+            Some(a) if a.swap => self.reload_again = true,
+            Some(_) => {}
+            None => {
+                // A deliberate restart: forget earlier crashes.
+                self.backoff.reset();
+                let swap = self.live_instance().is_some();
+                self.start(swap);
             }
-            let _ = tx.send(Control::BeginStart { generation });
-        });
+        }
     }
 
     fn stop(&mut self, done: oneshot::Sender<()>) {
         self.generation += 1;
+        self.attempt = None;
+        self.reload_again = false;
         self.set_state(ServerState::Stopped, None);
         for w in self.waiters.drain(..) {
             let _ = w.send(Err(format!(
@@ -143,112 +174,156 @@ impl Actor {
         });
     }
 
-    /// Spawns the process and runs the handshake in a task; the result comes back as `Started`.
-    fn begin_start(&mut self) {
-        let generation = self.generation;
-        self.set_state(ServerState::Starting, None);
+    /// Starts an instance; `swap` keeps the current one serving until the new one is ready.
+    fn start(&mut self, swap: bool) {
+        self.generation += 1;
+        self.attempt = Some(Attempt {
+            generation: self.generation,
+            swap,
+        });
+        // A restart after a crash stays "restarting" until it is ready.
+        if !swap && self.snap().state != ServerState::Restarting {
+            self.set_state(ServerState::Starting, None);
+        }
         if self.started_before {
-            self.snapshot.lock().unwrap().restarts += 1;
+            self.snap().restarts += 1;
         }
         self.started_before = true;
-        let refresh_timeout = self.settings.handshake_timeout;
-        let cache = self.settings.tools_cache.clone();
-        let on_tools_changed = move |inst: Arc<Instance>| {
-            let cache = cache.clone();
-            tokio::spawn(async move {
-                match handshake::refresh_tools(&inst, refresh_timeout).await {
-                    Ok(()) => catalog::remember(cache, &inst).await,
-                    Err(e) => {
-                        tracing::warn!(server = %inst.server, "refreshing tools after list_changed failed: {e}")
-                    }
-                }
-            });
-        };
-        let spawned = spawn(
-            &self.spec,
-            generation,
-            self.log.clone(),
-            &self.settings,
-            on_tools_changed,
-        );
-        let tx = self.tx.clone();
-        let settings = self.settings.clone();
-        tokio::spawn(async move {
-            let result = match spawned {
-                Ok(inst) => match handshake::run(&inst, settings.handshake_timeout).await {
-                    Ok(()) => {
-                        catalog::remember(settings.tools_cache.clone(), &inst).await;
-                        Ok(inst)
-                    }
-                    Err(e) => Err(failed_start(&inst, e, settings.stop_grace).await),
-                },
-                Err(e) => Err(e),
-            };
-            let _ = tx.send(Control::Started { generation, result });
-        });
+        begin(self, self.generation);
     }
 
     fn started(&mut self, generation: u64, result: Result<Arc<Instance>, String>) {
-        if generation != self.generation {
-            if let Ok(stale) = result {
-                let grace = self.settings.stop_grace;
-                tokio::spawn(async move { stale.shutdown(grace).await });
+        let swap = match &self.attempt {
+            Some(a) if a.generation == generation => a.swap,
+            _ => {
+                if let Ok(stale) = result {
+                    let grace = self.settings.stop_grace;
+                    tokio::spawn(async move { stale.shutdown(grace).await });
+                }
+                return;
             }
-            return;
-        }
+        };
+        self.attempt = None;
         match &result {
-            Ok(inst) => {
-                tracing::info!(server = %self.spec.server, pid = inst.pid, tools = inst.tools().names.len(), "server ready");
-                self.set_state(ServerState::Ready, None);
-                self.current_tx.send_replace(Some(inst.clone()));
-                let tx = self.tx.clone();
-                let inst = inst.clone();
-                tokio::spawn(async move {
-                    let info = inst.exited().await;
-                    let _ = tx.send(Control::Exited { generation, info });
-                });
+            Ok(inst) => self.go_live(inst.clone(), generation, swap),
+            Err(e) if swap && self.live_instance().is_some() => {
+                tracing::warn!(server = %self.spec.server, "reload failed; the previous instance keeps serving: {e}");
+                self.note_reload(
+                    false,
+                    format!("reload failed, the previous version keeps serving: {e}"),
+                );
             }
             Err(e) => {
                 tracing::warn!(server = %self.spec.server, "start failed: {e}");
                 self.set_state(ServerState::Failed, Some(e.clone()));
             }
         }
+        let reply = match (&result, swap) {
+            (Err(e), true) if self.live_instance().is_some() => Err(format!(
+                "reload of '{}' failed; the previous version keeps serving. {e}",
+                self.spec.server
+            )),
+            _ => result,
+        };
         for w in self.waiters.drain(..) {
-            let _ = w.send(result.clone());
+            let _ = w.send(reply.clone());
+        }
+        if std::mem::take(&mut self.reload_again) && self.attempt.is_none() {
+            let swap = self.live_instance().is_some();
+            self.start(swap);
         }
     }
 
-    fn exited(&mut self, generation: u64, info: ExitInfo) {
-        if generation != self.generation {
-            return;
+    /// Routes new calls to `inst`; a replaced instance drains its calls in flight, then stops.
+    fn go_live(&mut self, inst: Arc<Instance>, generation: u64, swap: bool) {
+        tracing::info!(server = %self.spec.server, pid = inst.pid, tools = inst.tools().names.len(), swap, "server ready");
+        let recovered = self.snap().state == ServerState::Restarting;
+        if recovered {
+            // Back after a crash: keep the crash as the last error for status displays.
+            self.snap().state = ServerState::Ready;
+        } else {
+            self.set_state(ServerState::Ready, None);
         }
-        let message = info.message(&self.spec.server);
-        tracing::warn!(server = %self.spec.server, "{}", message);
-        self.set_state(ServerState::Failed, Some(message));
+        self.live = generation;
+        let old = self.current_tx.send_replace(Some(inst.clone()));
+        if let Some(old) = old {
+            if swap {
+                let change = diff(&old.tools().raw, &inst.tools().raw);
+                self.note_reload(
+                    true,
+                    format!("reloaded (new pid {}): {}", inst.pid, change.summary()),
+                );
+            }
+            tokio::spawn(drain_then_stop(
+                old,
+                self.settings.drain_grace,
+                self.settings.stop_grace,
+            ));
+        }
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let info = inst.exited().await;
+            let uptime = inst.started_at.elapsed();
+            let _ = tx.send(Control::Exited {
+                generation,
+                info,
+                uptime,
+            });
+        });
+    }
+
+    fn note_reload(&self, ok: bool, text: String) {
+        self.log.note(&text);
+        let mut s = self.snap();
+        s.reload_seq += 1;
+        s.last_reload = Some(ReloadNote { ok, text });
+    }
+
+    /// The current instance died on its own: restart it after a back-off, or give up for now.
+    fn exited(&mut self, generation: u64, info: ExitInfo, uptime: Duration) {
+        if generation != self.live || self.current_tx.borrow().is_none() {
+            return; // a replaced or stopped instance
+        }
         if let Some(old) = self.current_tx.send_replace(None) {
             let grace = self.settings.stop_grace;
             // The leader is gone; end whatever it left in its group.
             tokio::spawn(async move { old.shutdown(grace).await });
         }
-    }
-}
-
-/// Describes a failed start (with the exit status and stderr if the child died) and ends the child.
-async fn failed_start(inst: &Arc<Instance>, error: String, grace: Duration) -> String {
-    let exit = tokio::time::timeout(Duration::from_millis(500), inst.exited())
-        .await
-        .ok();
-    let msg = match exit {
-        Some(info) => format!("{} during start-up", info.message(&inst.server)),
-        None => {
-            let tail = inst.log.tail(12);
-            if tail.is_empty() {
-                error
-            } else {
-                format!("{error}; its last stderr lines:\n  {}", tail.join("\n  "))
+        let message = info.message(&self.spec.server);
+        tracing::warn!(server = %self.spec.server, "{message}");
+        match self.backoff.crashed(Instant::now(), uptime) {
+            Decision::RestartAfter(delay) => {
+                self.set_state(
+                    ServerState::Restarting,
+                    Some(format!(
+                        "{message}\n(mcpd restarts it in {} ms)",
+                        delay.as_millis()
+                    )),
+                );
+                let (tx, generation) = (self.tx.clone(), self.generation);
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    let _ = tx.send(Control::RestartDue { generation });
+                });
+            }
+            Decision::GiveUp { crashes } => {
+                let why = format!(
+                    "{message}\n(it crashed {crashes} times in a row; mcpd stopped restarting it: the next call, reload or file change tries again)"
+                );
+                self.set_state(ServerState::Failed, Some(why.clone()));
+                for w in self.waiters.drain(..) {
+                    let _ = w.send(Err(why.clone()));
+                }
             }
         }
-    };
-    inst.shutdown(grace).await;
-    msg
+    }
+
+    fn restart_due(&mut self, generation: u64) {
+        if generation == self.generation
+            && self.attempt.is_none()
+            && self.current_tx.borrow().is_none()
+        {
+            self.start(false);
+        }
+    }
 }

@@ -32,6 +32,8 @@ pub struct ServerHandle {
 pub struct SupervisorSettings {
     pub handshake_timeout: Duration,
     pub stop_grace: Duration,
+    /// How long a replaced instance may finish its calls in flight before it is stopped.
+    pub drain_grace: Duration,
     pub max_frame: usize,
     /// Where live children's process groups are recorded (for clean-up after a daemon crash).
     pub children_dir: std::path::PathBuf,

@@ -1,9 +1,14 @@
 //! One supervisor per server definition: an actor task that owns the child instance and takes
-//! control messages (acquire, stop, reload), and a cheap handle the sessions hold.
+//! control messages (acquire, stop, blue/green reload), restarts crashed children with back-off,
+//! and a cheap handle the sessions hold.
 
 mod actor;
+mod backoff;
 pub mod handle;
+mod starting;
 mod state;
+mod swap;
+pub mod tool_diff;
 
 pub use handle::ServerHandle;
-pub use state::{ServerState, Snapshot};
+pub use state::{ReloadNote, ServerState, Snapshot};

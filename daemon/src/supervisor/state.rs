@@ -1,4 +1,4 @@
-//! What a supervisor publishes about its server for status displays.
+//! What a supervisor publishes about its server for status displays and for sessions.
 
 use std::fmt;
 
@@ -8,7 +8,9 @@ pub enum ServerState {
     Stopped,
     Starting,
     Ready,
-    /// The last start failed or the child exited unexpectedly; the next call starts it again.
+    /// Crashed; a restart is scheduled after a back-off.
+    Restarting,
+    /// The last start failed, or it crashed too often; the next call or file change tries again.
     Failed,
 }
 
@@ -18,6 +20,7 @@ impl fmt::Display for ServerState {
             ServerState::Stopped => "stopped",
             ServerState::Starting => "starting",
             ServerState::Ready => "ready",
+            ServerState::Restarting => "restarting",
             ServerState::Failed => "failed",
         })
     }
@@ -30,6 +33,20 @@ pub struct Snapshot {
     /// Starts after the first one (crash recoveries and reloads).
     pub restarts: u64,
     pub last_error: Option<String>,
+    /// Bumped by every reload attempt that finished (swapped or failed); sessions compare it
+    /// with what they have seen to tell the agent once.
+    pub reload_seq: u64,
+    /// What the last reload changed ("added x; removed y"), or why it failed.
+    pub last_reload: Option<ReloadNote>,
+    /// What is watched for hot reload, for status displays.
+    pub watching: Option<String>,
+}
+
+/// The outcome of one reload, as told to the agent.
+#[derive(Clone, Debug)]
+pub struct ReloadNote {
+    pub ok: bool,
+    pub text: String,
 }
 
 impl Default for Snapshot {
@@ -38,6 +55,9 @@ impl Default for Snapshot {
             state: ServerState::Stopped,
             restarts: 0,
             last_error: None,
+            reload_seq: 0,
+            last_reload: None,
+            watching: None,
         }
     }
 }

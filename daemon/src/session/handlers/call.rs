@@ -3,6 +3,7 @@
 //! answer nor progress for the server's timeout is cancelled at the child and fails.
 
 use super::lifecycle::unavailable;
+use super::reload_news;
 use super::{HandlerError, HandlerResult};
 use crate::child::{CallOutcome, handshake, instance::Reply};
 use crate::config::nearest;
@@ -11,6 +12,7 @@ use indexmap::IndexMap;
 use mcpd_shim::jsonrpc::{self, code};
 use mcpd_shim::wire::{CallParams, method};
 use serde_json::value::RawValue;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -46,17 +48,18 @@ pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
         Some(a) => a.get(),
         None => "{}",
     };
-    let mut meta: Option<RawMap> =
+    let meta: Option<RawMap> =
         match &p.meta {
             Some(m) => Some(serde_json::from_str(m.get()).map_err(|_| {
                 HandlerError::new(code::INVALID_PARAMS, "_meta must be a JSON object")
             })?),
             None => None,
         };
-    let client_token = meta.as_mut().and_then(|m| m.shift_remove("progressToken"));
+    let mut meta = meta.unwrap_or_default();
+    let client_token = meta.shift_remove("progressToken");
     let tool_json = serde_json::to_string(&p.tool).expect("a string serializes");
     let build = |id: u64| {
-        let mut m = meta.take().unwrap_or_default();
+        let mut m = meta.clone();
         if client_token.is_some() {
             m.insert(
                 "progressToken".into(),
@@ -76,10 +79,22 @@ pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
         ))
     };
     h.count_call();
+    let wants_progress = client_token.is_some();
+    let (inst, mut pending) = match inst.start_request("tools/call", build, wants_progress) {
+        Ok(p) => (inst, p),
+        // Retired by a reload between our acquire and our send: the request never left; send
+        // it to the instance that replaced it.
+        Err(e) => match h.acquire().await {
+            Ok(new) if !Arc::ptr_eq(&new, &inst) => {
+                let p = new
+                    .start_request("tools/call", build, wants_progress)
+                    .map_err(unavailable)?;
+                (new, p)
+            }
+            _ => return Err(unavailable(e)),
+        },
+    };
     inst.calls.fetch_add(1, Ordering::Relaxed);
-    let mut pending = inst
-        .start_request("tools/call", build, client_token.is_some())
-        .map_err(unavailable)?;
     let timeout = h.timeout;
     let mut deadline = Instant::now() + timeout;
     loop {
@@ -90,7 +105,13 @@ pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
                     s.out.send(progress_for_client(&params, token));
                 }
             }
-            Ok(CallOutcome::Done(Reply::Result(r))) => return Ok(Box::<str>::from(r).into_string()),
+            Ok(CallOutcome::Done(Reply::Result(r))) => {
+                let result = Box::<str>::from(r).into_string();
+                return Ok(match s.reload_news(&h) {
+                    Some(note) => reload_news::annotate(result, &note),
+                    None => result,
+                });
+            }
             Ok(CallOutcome::Done(Reply::Error(e))) => return Err(HandlerError::Raw(e)),
             Ok(CallOutcome::Done(Reply::Failed(m))) => {
                 return Err(HandlerError::new(code::REQUEST_FAILED, m));

@@ -23,5 +23,7 @@ pub fn server_info(h: &ServerHandle) -> ServerInfo {
         description: h.description.clone(),
         key: Some(h.key.to_string()),
         log: Some(h.log.path().to_path_buf()),
+        last_reload: snap.last_reload.as_ref().map(|r| r.text.clone()),
+        watching: snap.watching.clone(),
     }
 }

@@ -22,7 +22,10 @@ pub async fn unload(p: ServerParams, s: &SessionCtx) -> HandlerResult {
 
 pub async fn reload(p: ServerParams, s: &SessionCtx) -> HandlerResult {
     let h = lookup(&p.server, s)?;
-    let inst = h.reload().await.map_err(unavailable)?;
+    let result = h.reload().await;
+    // This answer tells what the reload did (or why it failed): no need to repeat it later.
+    let _ = s.reload_news(&h);
+    let inst = result.map_err(unavailable)?;
     loaded(&h, &inst)
 }
 

@@ -4,6 +4,7 @@ mod call;
 mod info;
 mod lifecycle;
 mod logs;
+mod reload_news;
 mod search;
 mod status;
 mod tools;

@@ -65,5 +65,7 @@ fn invalid(name: &str, error: String) -> ServerInfo {
         description: None,
         key: None,
         log: None,
+        last_reload: None,
+        watching: None,
     }
 }

@@ -16,11 +16,11 @@ pub async fn reload(args: &Args, ctx: &Ctx) -> Result<Outcome, String> {
         Ok(raw) => {
             let r: LoadResult = serde_json::from_str(raw.get())
                 .map_err(|e| format!("unexpected answer from the daemon: {e}"))?;
-            Ok(Outcome::text(tool_listing(
-                &server,
-                &r,
-                "was reloaded and is ready",
-            )))
+            let mut text = tool_listing(&server, &r, "was reloaded and is ready");
+            if let Some(note) = &r.server.last_reload {
+                text = format!("Server '{server}' {note}.\n{text}");
+            }
+            Ok(Outcome::text(text))
         }
         Err(e) => Ok(Outcome::error(describe(e))),
     }
