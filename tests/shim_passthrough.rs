@@ -73,3 +73,57 @@ fn an_unknown_server_fails_tools_list_clearly() {
     );
     assert_eq!(s.request("ping", json!({}))["result"], json!({}));
 }
+
+#[test]
+fn a_reload_that_changes_the_tools_sends_list_changed_to_passthrough_sessions_only() {
+    let env = Env::new();
+    let script = format!(
+        "exec '{}' example-server --tools \"$(cat ntools 2>/dev/null || echo 1)\"",
+        common::exe().display()
+    );
+    env.servers(json!({ "ex": { "command": "sh", "args": ["-c", script] } }));
+    env.start_daemon();
+    let mut direct = passthrough(&env, "ex");
+    direct.initialize();
+    direct.request("tools/list", json!({}));
+    let mut meta = Shim::start(&env);
+    meta.initialize();
+    meta.call_server("ex", "echo", json!({"text": "x"}));
+
+    env.ok(&["reload", "ex"]);
+    std::fs::write(env.project.join("ntools"), "3").unwrap();
+    env.ok(&["reload", "ex"]);
+    let is_changed = |m: &serde_json::Value| m["method"] == "notifications/tools/list_changed";
+    let mut seen = direct
+        .take_backlog()
+        .iter()
+        .filter(|m| is_changed(m))
+        .count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while seen == 0 && std::time::Instant::now() < deadline {
+        if let Some(m) = direct.recv(std::time::Duration::from_millis(100)) {
+            seen += usize::from(is_changed(&m));
+        }
+    }
+    assert_eq!(seen, 1, "one notice, for the reload that changed the tools");
+    // A round trip through the daemon after the notice went out: the meta shim dropped it.
+    meta.call_server("ex", "echo", json!({"text": "y"}));
+    assert!(
+        !meta.take_backlog().iter().any(is_changed),
+        "the meta-tools never change"
+    );
+    direct.request("ping", json!({}));
+    assert!(
+        !direct.take_backlog().iter().any(is_changed),
+        "only one notice"
+    );
+    let list = direct.request("tools/list", json!({}));
+    assert!(
+        list["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "synthetic_0003"),
+        "{list}"
+    );
+}

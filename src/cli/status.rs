@@ -93,6 +93,14 @@ fn text(s: &StatusResult) -> String {
     }
     out.push_str(&t.to_string());
     out.push('\n');
+    for v in &s.servers {
+        if let Some(w) = &v.watching {
+            out.push_str(&format!("{}: watching {w}\n", v.name));
+        }
+        if let Some(r) = &v.last_reload {
+            out.push_str(&format!("{}: last reload: {}\n", v.name, first_line(r)));
+        }
+    }
     out
 }
 

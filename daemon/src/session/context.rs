@@ -17,6 +17,8 @@ pub struct SessionCtx {
     resolved: Mutex<HashMap<String, Arc<ServerHandle>>>,
     /// The reload count of each server this session has been told about.
     seen_reloads: Mutex<HashMap<ServerKey, u64>>,
+    /// Tasks that send `notifications/tools/list_changed` for the servers this session used.
+    announcers: Mutex<Vec<tokio::task::AbortHandle>>,
 }
 
 impl SessionCtx {
@@ -27,6 +29,7 @@ impl SessionCtx {
             out,
             resolved: Mutex::default(),
             seen_reloads: Mutex::default(),
+            announcers: Mutex::default(),
         }
     }
 
@@ -67,11 +70,22 @@ impl SessionCtx {
             .insert(name.to_string(), h.clone());
         // Reloads before this session first saw the server are no news to it.
         let seq = h.snapshot().reload_seq;
-        self.seen_reloads
-            .lock()
-            .unwrap()
-            .entry(h.key.clone())
-            .or_insert(seq);
+        let first_sight = match self.seen_reloads.lock().unwrap().entry(h.key.clone()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(seq);
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(_) => false,
+        };
+        if first_sight {
+            let task = tokio::spawn(announce_tool_changes(
+                h.clone(),
+                name.to_string(),
+                seq,
+                self.out.clone(),
+            ));
+            self.announcers.lock().unwrap().push(task.abort_handle());
+        }
         h
     }
 
@@ -86,5 +100,32 @@ impl SessionCtx {
         *last = snap.reload_seq;
         snap.last_reload
             .map(|r| format!("server '{}' {}", h.name, r.text))
+    }
+}
+
+impl Drop for SessionCtx {
+    fn drop(&mut self) {
+        for task in self.announcers.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// Sends `notifications/tools/list_changed` (with the server's name) whenever a reload changes
+/// the server's tools, so a session exposing them directly (`mcpd shim --server`) can pass it on.
+async fn announce_tool_changes(h: Arc<ServerHandle>, name: String, mut seen: u64, out: Outbox) {
+    let mut rx = h.subscribe();
+    while rx.changed().await.is_ok() {
+        let snap = h.snapshot();
+        if snap.reload_seq > seen {
+            seen = snap.reload_seq;
+            if snap.last_reload.is_some_and(|r| r.ok && r.tools_changed) {
+                let params = serde_json::json!({ "server": name }).to_string();
+                out.send(mcpd_shim::jsonrpc::notification(
+                    "notifications/tools/list_changed",
+                    Some(&params),
+                ));
+            }
+        }
     }
 }

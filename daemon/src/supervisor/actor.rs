@@ -210,6 +210,7 @@ impl Actor {
                 tracing::warn!(server = %self.spec.server, "reload failed; the previous instance keeps serving: {e}");
                 self.note_reload(
                     false,
+                    false,
                     format!("reload failed, the previous version keeps serving: {e}"),
                 );
             }
@@ -245,15 +246,14 @@ impl Actor {
             self.set_state(ServerState::Ready, None);
         }
         self.live = generation;
+        // The note first: sessions that see the new instance find what changed.
+        if swap && let Some(old) = self.live_instance() {
+            let change = diff(&old.tools().raw, &inst.tools().raw);
+            let text = format!("reloaded (new pid {}): {}", inst.pid, change.summary());
+            self.note_reload(true, !change.is_empty(), text);
+        }
         let old = self.current_tx.send_replace(Some(inst.clone()));
         if let Some(old) = old {
-            if swap {
-                let change = diff(&old.tools().raw, &inst.tools().raw);
-                self.note_reload(
-                    true,
-                    format!("reloaded (new pid {}): {}", inst.pid, change.summary()),
-                );
-            }
             tokio::spawn(drain_then_stop(
                 old,
                 self.settings.drain_grace,
@@ -272,11 +272,15 @@ impl Actor {
         });
     }
 
-    fn note_reload(&self, ok: bool, text: String) {
+    fn note_reload(&self, ok: bool, tools_changed: bool, text: String) {
         self.log.note(&text);
         let mut s = self.snap();
         s.reload_seq += 1;
-        s.last_reload = Some(ReloadNote { ok, text });
+        s.last_reload = Some(ReloadNote {
+            ok,
+            tools_changed,
+            text,
+        });
     }
 
     /// The current instance died on its own: restart it after a back-off, or give up for now.

@@ -81,6 +81,11 @@ impl ServerHandle {
         self.ask(Control::Acquire).await
     }
 
+    /// Changes whenever the current instance does (start, swap, stop, crash).
+    pub fn subscribe(&self) -> watch::Receiver<Option<Arc<Instance>>> {
+        self.current.clone()
+    }
+
     /// The running, usable instance, if any.
     pub fn running(&self) -> Option<Arc<Instance>> {
         self.current

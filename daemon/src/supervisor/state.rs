@@ -46,6 +46,8 @@ pub struct Snapshot {
 #[derive(Clone, Debug)]
 pub struct ReloadNote {
     pub ok: bool,
+    /// The tool list differs from the previous instance's.
+    pub tools_changed: bool,
     pub text: String,
 }
 

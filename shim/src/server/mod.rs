@@ -35,7 +35,13 @@ pub async fn run(paths: Paths, hello: Hello, exe: PathBuf, server: Option<String
         None => protocol::instructions(&hello.cwd, &paths.user_config()),
     };
     let (out, writer) = stdout::start();
-    let link = Link::new(paths, hello, exe, out.clone());
+    let (notes, from_daemon) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(relay_notifications(
+        from_daemon,
+        out.clone(),
+        server.clone(),
+    ));
+    let link = Link::new(paths, hello, exe, notes);
     let warm = link.clone();
     tokio::spawn(async move {
         if let Err(e) = warm.warm().await {
@@ -245,5 +251,39 @@ fn cancel(in_flight: &InFlight, params: Option<&RawValue>) {
     };
     if let Some(task) = in_flight.lock().unwrap().remove(p.request_id.get()) {
         task.abort();
+    }
+}
+
+#[derive(Deserialize)]
+struct ServerNamed {
+    #[serde(default)]
+    server: Option<String>,
+}
+
+/// Passes the daemon's notifications (progress) to the client; `tools/list_changed` only in
+/// passthrough mode and only for its own server (the meta-tools never change).
+async fn relay_notifications(
+    mut from_daemon: tokio::sync::mpsc::UnboundedReceiver<String>,
+    out: tokio::sync::mpsc::UnboundedSender<String>,
+    server: Option<String>,
+) {
+    while let Some(line) = from_daemon.recv().await {
+        let Ok(env) = Envelope::parse(line.as_bytes()) else {
+            continue;
+        };
+        if env.method() != "notifications/tools/list_changed" {
+            let _ = out.send(line);
+            continue;
+        }
+        let named = env
+            .params
+            .and_then(|p| serde_json::from_str::<ServerNamed>(p.get()).ok())
+            .and_then(|n| n.server);
+        if server.is_some() && named == server {
+            let _ = out.send(jsonrpc::notification(
+                "notifications/tools/list_changed",
+                None,
+            ));
+        }
     }
 }

@@ -48,6 +48,12 @@ fn line(s: &ServerInfo) -> String {
     if let Some(d) = &s.description {
         out.push_str(&format!(": {d}"));
     }
+    if let Some(r) = &s.last_reload {
+        out.push_str(&format!("\n  last reload: {}", r.replace('\n', "\n  ")));
+    }
+    if let Some(w) = &s.watching {
+        out.push_str(&format!("\n  watching: {w}"));
+    }
     if let Some(e) = &s.last_error {
         out.push_str(&format!("\n  last error: {}", e.replace('\n', "\n  ")));
     }
