@@ -13,6 +13,7 @@ pub mod session;
 pub mod socket;
 pub mod state;
 pub mod supervisor;
+pub mod watch;
 
 pub use server::run;
 pub use state::Options;

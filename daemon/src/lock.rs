@@ -5,6 +5,9 @@ use mcpd_shim::paths::Paths;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 
+/// How long to wait for the lock held by a daemon that is exiting.
+const DYING_HOLDER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Held while the daemon runs; dropping it releases the lock.
 pub struct InstanceLock {
     _file: File,
@@ -32,19 +35,28 @@ pub fn acquire(paths: &Paths) -> Result<InstanceLock, LockError> {
         .write(true)
         .open(&path)
         .map_err(io_err)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let pid = std::fs::read_to_string(paths.pid_file())
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default();
-            return Err(LockError::AlreadyRunning(if pid.is_empty() {
-                "unknown".into()
-            } else {
-                pid
-            }));
+    // A daemon that was just killed can hold the lock a moment longer while its last threads
+    // exit (its main thread already a zombie): wait for it rather than refuse.
+    let deadline = std::time::Instant::now() + DYING_HOLDER_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let pid = std::fs::read_to_string(paths.pid_file())
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
+                let dying = pid.parse::<u32>().is_ok_and(|p| !running(p));
+                if !dying || std::time::Instant::now() > deadline {
+                    return Err(LockError::AlreadyRunning(if pid.is_empty() {
+                        "unknown".into()
+                    } else {
+                        pid
+                    }));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
     }
     let pid_file = paths.pid_file();
     let mut f = File::create(&pid_file).map_err(io_err)?;
@@ -59,4 +71,18 @@ impl Drop for InstanceLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.pid_file);
     }
+}
+
+/// Whether `pid` is a process that is not (yet) a zombie.
+fn running(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) == 0 };
+    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false);
+    exists && !zombie
 }

@@ -94,6 +94,8 @@ impl Registry {
             max_frame: options.max_frame,
             children_dir: paths.children_dir(),
             tools_cache: Some(catalog::cache::file(&catalog::cache::dir(paths), &key)),
+            watch_plan: crate::watch::plan(&resolved),
+            debounce: options.debounce,
         };
         let handle = ServerHandle::new(
             key.clone(),

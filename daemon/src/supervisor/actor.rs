@@ -3,6 +3,7 @@
 
 use super::backoff::{Backoff, Decision};
 use super::handle::SupervisorSettings;
+use super::reload_loop::{LoopGuard, Verdict};
 use super::starting::begin;
 use super::state::{ReloadNote, ServerState, Snapshot};
 use super::swap::drain_then_stop;
@@ -10,6 +11,7 @@ use super::tool_diff::diff;
 use crate::child::spawn::LaunchSpec;
 use crate::child::stderr::ServerLog;
 use crate::child::{Instance, exit::ExitInfo};
+use crate::watch::{ChangeBatch, Watcher};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -35,6 +37,13 @@ pub enum Control {
     /// Internal: the back-off after a crash is over.
     RestartDue {
         generation: u64,
+    },
+    /// Internal: a debounced burst of changes in the watched files.
+    FilesChanged(ChangeBatch),
+    /// Internal: the file watcher of `generation` is set up (or could not be).
+    Watching {
+        generation: u64,
+        result: Result<Watcher, String>,
     },
 }
 
@@ -62,6 +71,12 @@ pub struct Actor {
     reload_again: bool,
     backoff: Backoff,
     started_before: bool,
+    /// Watches the server's files while it is loaded; `None` before the first start and after a stop.
+    watcher: Option<Watcher>,
+    /// Bumped by every stop, so a watcher set up for an earlier load is dropped.
+    watch_generation: u64,
+    watch_starting: bool,
+    loop_guard: LoopGuard,
 }
 
 impl Actor {
@@ -87,6 +102,10 @@ impl Actor {
             reload_again: false,
             backoff: Backoff::default(),
             started_before: false,
+            watcher: None,
+            watch_generation: 0,
+            watch_starting: false,
+            loop_guard: LoopGuard::default(),
         }
     }
 
@@ -103,6 +122,8 @@ impl Actor {
                     uptime,
                 } => self.exited(generation, info, uptime),
                 Control::RestartDue { generation } => self.restart_due(generation),
+                Control::FilesChanged(batch) => self.files_changed(batch),
+                Control::Watching { generation, result } => self.watching(generation, result),
             }
         }
     }
@@ -141,6 +162,11 @@ impl Actor {
 
     fn reload(&mut self, reply: Reply) {
         self.waiters.push(reply);
+        self.reload_now();
+    }
+
+    /// Starts a reload, or asks for one more after the one in progress.
+    fn reload_now(&mut self) {
         match &self.attempt {
             Some(a) if a.swap => self.reload_again = true,
             Some(_) => {}
@@ -154,6 +180,9 @@ impl Actor {
     }
 
     fn stop(&mut self, done: oneshot::Sender<()>) {
+        self.watcher = None;
+        self.watch_generation += 1;
+        self.watch_starting = false;
         self.generation += 1;
         self.attempt = None;
         self.reload_again = false;
@@ -190,6 +219,8 @@ impl Actor {
         }
         self.started_before = true;
         begin(self, self.generation);
+        // Watch from the first start on, so a server whose start failed is retried on a save.
+        self.ensure_watching();
     }
 
     fn started(&mut self, generation: u64, result: Result<Arc<Instance>, String>) {
@@ -253,6 +284,7 @@ impl Actor {
             self.note_reload(true, !change.is_empty(), text);
         }
         let old = self.current_tx.send_replace(Some(inst.clone()));
+        self.loop_guard.went_live(Instant::now());
         if let Some(old) = old {
             tokio::spawn(drain_then_stop(
                 old,
@@ -329,5 +361,105 @@ impl Actor {
         {
             self.start(false);
         }
+    }
+
+    /// Sets up the file watcher (once per load), off the actor: walking a tree takes a moment.
+    fn ensure_watching(&mut self) {
+        let plan = &self.settings.watch_plan;
+        if self.watcher.is_some() || self.watch_starting {
+            return;
+        }
+        self.snap().watching = Some(plan.reason.clone());
+        if plan.is_empty() {
+            return;
+        }
+        for w in &plan.warnings {
+            self.log.note(&format!("watch: {w}"));
+            tracing::warn!(server = %self.spec.server, "watch: {w}");
+        }
+        self.watch_starting = true;
+        let (plan, debounce, tx, generation) = (
+            plan.clone(),
+            self.settings.debounce,
+            self.tx.clone(),
+            self.watch_generation,
+        );
+        tokio::spawn(async move {
+            let on_change_tx = tx.clone();
+            let started = tokio::task::spawn_blocking(move || {
+                crate::watch::start(plan, debounce, move |batch| {
+                    let _ = on_change_tx.send(Control::FilesChanged(batch));
+                })
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("the watcher could not start: {e}")));
+            let _ = tx.send(Control::Watching {
+                generation,
+                result: started,
+            });
+        });
+    }
+
+    fn watching(&mut self, generation: u64, result: Result<Watcher, String>) {
+        if generation != self.watch_generation {
+            return; // stopped meanwhile: dropping the watcher ends it
+        }
+        self.watch_starting = false;
+        match result {
+            Ok(w) => {
+                self.snap().watching = Some(w.describe());
+                self.watcher = Some(w);
+            }
+            Err(e) => {
+                self.log.note(&format!("not watching for changes: {e}"));
+                self.snap().watching = Some(format!("nothing: {e}"));
+            }
+        }
+    }
+
+    /// Saved files: reload (blue/green); a failed server gets another chance.
+    fn files_changed(&mut self, batch: ChangeBatch) {
+        let sample: Vec<String> = batch
+            .paths
+            .iter()
+            .take(3)
+            .map(|p| p.display().to_string())
+            .collect();
+        self.log.note(&format!(
+            "{} file(s) changed ({}); reloading",
+            batch.count,
+            sample.join(", ")
+        ));
+        if let Verdict::Ignore { first } = self.loop_guard.check(Instant::now(), &batch.paths) {
+            if first {
+                let files: Vec<String> = self
+                    .loop_guard
+                    .suspects()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let hint = format!(
+                    "not reloading for {}: it changes every time the server starts; add it to the server's \"ignore\" list",
+                    files.join(", ")
+                );
+                self.log.note(&hint);
+                tracing::warn!(server = %self.spec.server, "{hint}");
+                self.snap().watching = Some(hint);
+            }
+            return;
+        }
+        let state = self.snap().state;
+        match state {
+            ServerState::Stopped => return,
+            // A deliberate change: try now rather than after the crash back-off.
+            ServerState::Failed | ServerState::Restarting => self.backoff.reset(),
+            _ => {}
+        }
+        if self.attempt.as_ref().is_some_and(|a| !a.swap) {
+            // A start in progress may have read the old files: reload once it is up.
+            self.reload_again = true;
+            return;
+        }
+        self.reload_now();
     }
 }

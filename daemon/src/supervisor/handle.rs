@@ -40,6 +40,9 @@ pub struct SupervisorSettings {
     /// Where this server's tools are cached for `mcpd/search` (written after each start and
     /// list_changed refresh); `None` caches nothing.
     pub tools_cache: Option<std::path::PathBuf>,
+    /// What to watch for hot reload (possibly nothing).
+    pub watch_plan: crate::watch::WatchPlan,
+    pub debounce: crate::watch::Debounce,
 }
 
 impl ServerHandle {

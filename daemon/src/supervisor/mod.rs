@@ -5,6 +5,7 @@
 mod actor;
 mod backoff;
 pub mod handle;
+mod reload_loop;
 mod starting;
 mod state;
 mod swap;
