@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use super::error::{ConfigError, LookupError};
 use super::model::{ServerDef, Source, SourceKind};
 use super::nearest::nearest;
-use super::parse::parse_config;
+use super::parse::{ParsedFile, parse_config};
 
 /// The project file mcpd owns, searched from the client's working directory upward.
 pub const PROJECT_CONFIG_FILE: &str = ".mcpd.json";
@@ -30,6 +30,17 @@ pub struct ConfigSet {
 /// nearest `.mcp.json` from `cwd` upward; the first definition of a name wins. Missing files are
 /// skipped; every other problem is recorded in the set, never returned or panicked on.
 pub fn discover(cwd: &Path, user_config: &Path) -> ConfigSet {
+    discover_with(cwd, user_config, read_config_file)
+}
+
+/// [`discover`] with each file read by `read`: `Ok(None)` for a file that does not exist, an
+/// error for one that cannot be read, its [`ParsedFile`] otherwise. Lets a caller stand in for a
+/// file (e.g. with its last version that parsed, see [`LastGood`](super::LastGood)).
+pub fn discover_with(
+    cwd: &Path,
+    user_config: &Path,
+    mut read: impl FnMut(&Source) -> Result<Option<ParsedFile>, ConfigError>,
+) -> ConfigSet {
     let cwd = std::path::absolute(cwd).unwrap_or_else(|_| cwd.to_path_buf());
     let user_config = std::path::absolute(user_config).unwrap_or_else(|_| user_config.into());
     let sources = [
@@ -48,9 +59,21 @@ pub fn discover(cwd: &Path, user_config: &Path) -> ConfigSet {
     ];
     let mut set = ConfigSet::default();
     for source in sources.into_iter().flatten() {
-        set.load(source);
+        set.load(source, &mut read);
     }
     set
+}
+
+/// Reads and parses one config file: `Ok(None)` when it does not exist.
+pub fn read_config_file(source: &Source) -> Result<Option<ParsedFile>, ConfigError> {
+    match std::fs::read(&source.path) {
+        Ok(bytes) => Ok(Some(parse_config(&bytes, source))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => {
+            let problem = format!("cannot read {}: {err}", source.kind);
+            Err(ConfigError::new(&source.path, "", problem))
+        }
+    }
 }
 
 /// The nearest file called `name` in `start` or one of its ancestors, up to the filesystem root.
@@ -62,23 +85,24 @@ pub fn find_upward(start: &Path, name: &str) -> Option<PathBuf> {
 }
 
 impl ConfigSet {
-    /// Reads one file and adds the names not already defined.
-    fn load(&mut self, source: Source) {
+    /// Reads one file with `read` and adds the names not already defined.
+    fn load(
+        &mut self,
+        source: Source,
+        read: &mut impl FnMut(&Source) -> Result<Option<ParsedFile>, ConfigError>,
+    ) {
         if self.files.contains(&source.path) {
             return; // The same file reached twice (e.g. the user config inside the project).
         }
-        let bytes = match std::fs::read(&source.path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return,
+        let parsed = match read(&source) {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => return,
             Err(err) => {
-                let problem = format!("cannot read {}: {err}", source.kind);
-                self.errors
-                    .push(ConfigError::new(&source.path, "", problem));
+                self.errors.push(err);
                 return;
             }
         };
         self.files.push(source.path.clone());
-        let parsed = parse_config(&bytes, &source);
         self.errors.extend(parsed.error);
         for (name, entry) in parsed.servers {
             self.servers.entry(name).or_insert(entry);

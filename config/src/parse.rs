@@ -13,7 +13,8 @@ use super::model::{ServerDef, Source, SourceKind};
 pub struct ParsedFile {
     /// Entries in file order; a bad entry carries its own error and does not affect the others.
     pub servers: Vec<(String, Result<ServerDef, ConfigError>)>,
-    /// A problem with the whole file (bad JSON, `mcpServers` not an object); then `servers` is empty.
+    /// A problem with the whole file (bad JSON, `mcpServers` not an object); then `servers` is
+    /// empty, unless a [`LastGood`](super::LastGood) put the file's last good entries there.
     pub error: Option<ConfigError>,
 }
 

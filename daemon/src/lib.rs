@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod child;
+pub mod config_reload;
 pub use mcpd_config as config;
 pub use mcpd_shim::clock;
 pub mod lock;

@@ -20,13 +20,15 @@ pub async fn run(
     options: Options,
     shutdown: CancellationToken,
 ) {
+    let registry = Registry::new(options.debounce);
     let daemon = Arc::new(Daemon {
         paths,
         options,
-        registry: Registry::default(),
+        registry,
         started: Instant::now(),
         shutdown: shutdown.clone(),
     });
+    tokio::spawn(crate::config_reload::run(daemon.clone()));
     let own_uid = current_uid();
     loop {
         let accepted = tokio::select! {

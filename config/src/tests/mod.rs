@@ -3,6 +3,7 @@
 mod discover;
 mod errors;
 mod fields;
+mod last_good;
 mod resolve;
 
 use std::collections::HashMap;

@@ -13,8 +13,9 @@ pub struct SessionCtx {
     pub hello: Hello,
     pub daemon: Arc<Daemon>,
     pub out: Outbox,
-    /// Names already resolved by this session (the hot path of repeated calls skips the files).
-    resolved: Mutex<HashMap<String, Arc<ServerHandle>>>,
+    /// Names already resolved by this session (the hot path of repeated calls skips the files),
+    /// with the registry's config epoch when they were: a config reload since voids them.
+    resolved: Mutex<HashMap<String, (u64, Arc<ServerHandle>)>>,
     /// The reload count of each server this session has been told about.
     seen_reloads: Mutex<HashMap<ServerKey, u64>>,
     /// Tasks that send `notifications/tools/list_changed` for the servers this session used.
@@ -33,13 +34,21 @@ impl SessionCtx {
         }
     }
 
+    /// The config files this client sees.
+    pub fn config(&self) -> ConfigSet {
+        self.daemon
+            .registry
+            .config(&self.daemon.paths, &self.hello.cwd)
+    }
+
     /// The server `name` as this client sees it, from the config files (never cached).
     pub fn lookup_fresh(&self, name: &str) -> Result<Arc<ServerHandle>, LookupFailure> {
         let d = &self.daemon;
+        let epoch = d.registry.epoch();
         let h = d
             .registry
             .resolve(&d.paths, &d.options, &self.hello.cwd, &self.hello.env, name)?;
-        Ok(self.remember(name, h))
+        Ok(self.remember(name, h, epoch))
     }
 
     /// The server `name` in config files already read by the caller.
@@ -49,25 +58,32 @@ impl SessionCtx {
         name: &str,
     ) -> Result<Arc<ServerHandle>, LookupFailure> {
         let d = &self.daemon;
+        let epoch = d.registry.epoch();
+        let (cwd, env) = (&self.hello.cwd, &self.hello.env);
         let h = d
             .registry
-            .resolve_in(set, &d.paths, &d.options, &self.hello.env, name)?;
-        Ok(self.remember(name, h))
+            .resolve_in(set, &d.paths, &d.options, cwd, env, name)?;
+        Ok(self.remember(name, h, epoch))
     }
 
-    /// The server `name`, from this session's cache when it was looked up before.
+    /// The server `name`, from this session's cache when it was looked up before (and no config
+    /// reload replaced it since).
     pub fn lookup(&self, name: &str) -> Result<Arc<ServerHandle>, LookupFailure> {
-        if let Some(h) = self.resolved.lock().unwrap().get(name) {
+        let epoch = self.daemon.registry.epoch();
+        if let Some((seen, h)) = self.resolved.lock().unwrap().get(name)
+            && *seen == epoch
+            && !h.is_retired()
+        {
             return Ok(h.clone());
         }
         self.lookup_fresh(name)
     }
 
-    fn remember(&self, name: &str, h: Arc<ServerHandle>) -> Arc<ServerHandle> {
+    fn remember(&self, name: &str, h: Arc<ServerHandle>, epoch: u64) -> Arc<ServerHandle> {
         self.resolved
             .lock()
             .unwrap()
-            .insert(name.to_string(), h.clone());
+            .insert(name.to_string(), (epoch, h.clone()));
         // Reloads before this session first saw the server are no news to it.
         let seq = h.snapshot().reload_seq;
         let first_sight = match self.seen_reloads.lock().unwrap().entry(h.key.clone()) {
@@ -112,19 +128,27 @@ impl Drop for SessionCtx {
 }
 
 /// Sends `notifications/tools/list_changed` (with the server's name) whenever a reload changes
-/// the server's tools, so a session exposing them directly (`mcpd shim --server`) can pass it on.
+/// the server's tools, so a session exposing them directly (`mcpd shim --server`) can pass it on;
+/// also once when a config change replaced or removed the definition (its tools may differ).
 async fn announce_tool_changes(h: Arc<ServerHandle>, name: String, mut seen: u64, out: Outbox) {
     let mut rx = h.subscribe();
+    let list_changed = || {
+        let params = serde_json::json!({ "server": name }).to_string();
+        out.send(mcpd_shim::jsonrpc::notification(
+            "notifications/tools/list_changed",
+            Some(&params),
+        ));
+    };
     while rx.changed().await.is_ok() {
+        if h.is_retired() {
+            list_changed();
+            return;
+        }
         let snap = h.snapshot();
         if snap.reload_seq > seen {
             seen = snap.reload_seq;
             if snap.last_reload.is_some_and(|r| r.ok && r.tools_changed) {
-                let params = serde_json::json!({ "server": name }).to_string();
-                out.send(mcpd_shim::jsonrpc::notification(
-                    "notifications/tools/list_changed",
-                    Some(&params),
-                ));
+                list_changed();
             }
         }
     }

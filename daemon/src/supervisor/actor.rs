@@ -60,7 +60,8 @@ pub struct Actor {
     pub(super) log: Arc<ServerLog>,
     snapshot: Arc<Mutex<Snapshot>>,
     current_tx: watch::Sender<Option<Arc<Instance>>>,
-    pub(super) tx: mpsc::UnboundedSender<Control>,
+    /// Weak, so the actor ends once every handle (the only strong senders) is gone.
+    pub(super) tx: mpsc::WeakUnboundedSender<Control>,
     /// Bumped by every start attempt and every stop; results of older ones are discarded.
     generation: u64,
     /// The generation of the current instance.
@@ -86,7 +87,7 @@ impl Actor {
         log: Arc<ServerLog>,
         snapshot: Arc<Mutex<Snapshot>>,
         current_tx: watch::Sender<Option<Arc<Instance>>>,
-        tx: mpsc::UnboundedSender<Control>,
+        tx: mpsc::WeakUnboundedSender<Control>,
     ) -> Actor {
         Actor {
             spec,
@@ -292,7 +293,7 @@ impl Actor {
                 self.settings.stop_grace,
             ));
         }
-        let tx = self.tx.clone();
+        let Some(tx) = self.tx.upgrade() else { return };
         tokio::spawn(async move {
             let info = inst.exited().await;
             let uptime = inst.started_at.elapsed();
@@ -337,6 +338,7 @@ impl Actor {
                     )),
                 );
                 let (tx, generation) = (self.tx.clone(), self.generation);
+                let Some(tx) = tx.upgrade() else { return };
                 tokio::spawn(async move {
                     tokio::time::sleep(delay).await;
                     let _ = tx.send(Control::RestartDue { generation });
@@ -386,9 +388,12 @@ impl Actor {
         );
         tokio::spawn(async move {
             let on_change_tx = tx.clone();
+            let Some(tx) = tx.upgrade() else { return };
             let started = tokio::task::spawn_blocking(move || {
                 crate::watch::start(plan, debounce, move |batch| {
-                    let _ = on_change_tx.send(Control::FilesChanged(batch));
+                    if let Some(tx) = on_change_tx.upgrade() {
+                        let _ = tx.send(Control::FilesChanged(batch));
+                    }
                 })
             })
             .await

@@ -7,7 +7,7 @@ use crate::child::Instance;
 use crate::child::spawn::LaunchSpec;
 use crate::child::stderr::ServerLog;
 use crate::config::ServerKey;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -22,6 +22,8 @@ pub struct ServerHandle {
     pub timeout: Duration,
     pub log: Arc<ServerLog>,
     calls: AtomicU64,
+    /// Set when a config change replaced or removed this definition: see [`Self::retire`].
+    retired: AtomicBool,
     snapshot: Arc<Mutex<Snapshot>>,
     current: watch::Receiver<Option<Arc<Instance>>>,
     tx: mpsc::UnboundedSender<Control>,
@@ -67,17 +69,24 @@ impl ServerHandle {
             timeout,
             log: log.clone(),
             calls: AtomicU64::new(0),
+            retired: AtomicBool::new(false),
             snapshot: snapshot.clone(),
             current,
             tx: tx.clone(),
         });
-        let actor = Actor::new(spec, settings, log, snapshot, current_tx, tx);
+        let actor = Actor::new(spec, settings, log, snapshot, current_tx, tx.downgrade());
         tokio::spawn(actor.run(rx));
         handle
     }
 
     /// A ready instance: the running one, or one started now (concurrent callers share the start).
     pub async fn acquire(&self) -> Result<Arc<Instance>, String> {
+        if self.is_retired() {
+            return Err(format!(
+                "server '{}' was replaced or removed by a config change",
+                self.name
+            ));
+        }
         if let Some(inst) = self.running() {
             return Ok(inst);
         }
@@ -104,6 +113,25 @@ impl ServerHandle {
         if self.tx.send(Control::Stop(tx)).is_ok() {
             let _ = rx.await;
         }
+    }
+
+    /// Marks the handle replaced or removed by a config change: `acquire` refuses from now on (the
+    /// caller looks the name up again). Then [`Self::drain_then_stop`] ends it.
+    pub fn retire(&self) {
+        self.retired.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_retired(&self) -> bool {
+        self.retired.load(Ordering::SeqCst)
+    }
+
+    /// Lets the calls in flight finish (up to `drain_grace`), then stops the child.
+    pub async fn drain_then_stop(&self, drain_grace: Duration) {
+        let current = self.current.borrow().clone();
+        if let Some(inst) = current {
+            super::swap::drain(&inst, drain_grace).await;
+        }
+        self.stop().await;
     }
 
     /// Stops and starts the child again; answers with the new instance.

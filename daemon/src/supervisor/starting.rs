@@ -30,7 +30,7 @@ pub(super) fn begin(actor: &Actor, generation: u64) {
         &actor.settings,
         on_tools_changed,
     );
-    let tx = actor.tx.clone();
+    let Some(tx) = actor.tx.upgrade() else { return };
     let settings = actor.settings.clone();
     tokio::spawn(async move {
         let result = match spawned {

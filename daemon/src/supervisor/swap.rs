@@ -10,6 +10,12 @@ pub(super) async fn drain_then_stop(
     drain_grace: Duration,
     stop_grace: Duration,
 ) {
+    drain(&old, drain_grace).await;
+    old.shutdown(stop_grace).await;
+}
+
+/// Waits until `old` has no call in flight, then it takes no more (up to `drain_grace`).
+pub(super) async fn drain(old: &Instance, drain_grace: Duration) {
     let deadline = Instant::now() + drain_grace;
     while !old.retire_if_idle() && Instant::now() < deadline && !old.is_gone() {
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -21,5 +27,4 @@ pub(super) async fn drain_then_stop(
             drain_grace.as_secs()
         ));
     }
-    old.shutdown(stop_grace).await;
 }

@@ -37,6 +37,10 @@ const JUNK_FILE_SUFFIXES: &[&str] = &[
     ".pyc", ".pyo", ".log", ".db", ".sqlite", ".sqlite3", "-journal", "-wal", "-shm",
 ];
 
+/// mcpd's config files, never reported in a default watch: an edit applies through config reload,
+/// which restarts only the servers whose definition changed.
+const CONFIG_FILES: &[&str] = &[".mcpd.json", ".mcp.json"];
+
 /// How a path fares against the rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Verdict {
@@ -179,6 +183,7 @@ impl IgnoreRules {
         } else {
             name == ".DS_Store"
                 || (self.junk_files && JUNK_FILE_SUFFIXES.iter().any(|s| name.ends_with(s)))
+                || (self.junk_files && CONFIG_FILES.contains(&name))
         }
     }
 

@@ -2,7 +2,7 @@
 //! back byte for byte, progress is relayed with the client's token, and a request with neither an
 //! answer nor progress for the server's timeout is cancelled at the child and fails.
 
-use super::lifecycle::unavailable;
+use super::lifecycle::{acquire, unavailable};
 use super::reload_news;
 use super::{HandlerError, HandlerResult};
 use crate::child::{CallOutcome, handshake, instance::Reply};
@@ -23,10 +23,7 @@ type RawMap = IndexMap<String, Box<RawValue>>;
 const REFRESH_ON_MISS: Duration = Duration::from_secs(5);
 
 pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
-    let h = s
-        .lookup(&p.server)
-        .map_err(|e| HandlerError::new(code::UNKNOWN_SERVER, e.message))?;
-    let inst = h.acquire().await.map_err(unavailable)?;
+    let (mut h, inst) = acquire(&p.server, s, false).await?;
     let mut tools = inst.tools();
     if !tools.names.contains(&p.tool) {
         // The tool may be new, its list_changed refresh still on the way: ask the child once.
@@ -82,13 +79,14 @@ pub async fn call(p: CallParams, s: &SessionCtx) -> HandlerResult {
     let wants_progress = client_token.is_some();
     let (inst, mut pending) = match inst.start_request("tools/call", build, wants_progress) {
         Ok(p) => (inst, p),
-        // Retired by a reload between our acquire and our send: the request never left; send
-        // it to the instance that replaced it.
-        Err(e) => match h.acquire().await {
-            Ok(new) if !Arc::ptr_eq(&new, &inst) => {
+        // Retired by a reload (or a config change) between our acquire and our send: the
+        // request never left; send it to the instance that replaced it.
+        Err(e) => match acquire(&p.server, s, false).await {
+            Ok((new_h, new)) if !Arc::ptr_eq(&new, &inst) => {
                 let p = new
                     .start_request("tools/call", build, wants_progress)
                     .map_err(unavailable)?;
+                h = new_h;
                 (new, p)
             }
             _ => return Err(unavailable(e)),

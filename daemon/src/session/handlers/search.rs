@@ -6,7 +6,6 @@
 use super::lifecycle::lookup;
 use super::{HandlerError, HandlerResult, to_json};
 use crate::catalog::{cache, rank};
-use crate::registry::Registry;
 use crate::session::SessionCtx;
 use crate::supervisor::ServerHandle;
 use mcpd_shim::jsonrpc::code;
@@ -36,7 +35,7 @@ pub async fn search(p: SearchParams, s: &SessionCtx) -> HandlerResult {
             vec![(name, Ok(h))]
         }
         None => {
-            let config = Registry::config(&s.daemon.paths, &s.hello.cwd);
+            let config = s.config();
             config
                 .names()
                 .into_iter()

@@ -2,7 +2,6 @@
 
 use super::info::server_info;
 use super::{HandlerResult, to_json};
-use crate::registry::Registry;
 use crate::session::SessionCtx;
 use crate::supervisor::ServerState;
 use mcpd_shim::wire::{DaemonInfo, ServerInfo, StatusResult};
@@ -20,7 +19,7 @@ pub fn status(s: &SessionCtx) -> HandlerResult {
     };
     let mut servers: Vec<ServerInfo> = Vec::new();
     let mut shown = HashSet::new();
-    let config = Registry::config(&d.paths, &s.hello.cwd);
+    let config = s.config();
     // Configured for this caller first, in file order.
     for name in config.names() {
         match s.lookup_in(&config, name) {

@@ -1,8 +1,7 @@
 //! `mcpd/tools`: the tools of one server, or of every server configured for the caller.
 
-use super::lifecycle::{lookup, unavailable};
+use super::lifecycle::acquire;
 use super::{HandlerResult, to_json};
-use crate::registry::Registry;
 use crate::session::SessionCtx;
 use mcpd_shim::wire::{ServerTools, ToolsParams, ToolsResult};
 use tokio::task::JoinSet;
@@ -10,8 +9,7 @@ use tokio::task::JoinSet;
 pub async fn tools(p: ToolsParams, s: &SessionCtx) -> HandlerResult {
     let servers = match p.server {
         Some(name) => {
-            let h = lookup(&name, s)?;
-            let inst = h.acquire().await.map_err(unavailable)?;
+            let (_, inst) = acquire(&name, s, true).await?;
             vec![ServerTools {
                 server: name,
                 tools: Some(inst.tools().raw.clone()),
@@ -25,7 +23,7 @@ pub async fn tools(p: ToolsParams, s: &SessionCtx) -> HandlerResult {
 
 /// Starts what is not running, all at once; a server that fails is listed with its error.
 async fn all_configured(s: &SessionCtx) -> Vec<ServerTools> {
-    let config = Registry::config(&s.daemon.paths, &s.hello.cwd);
+    let config = s.config();
     let names: Vec<String> = config.names().into_iter().map(String::from).collect();
     let mut set = JoinSet::new();
     for (i, name) in names.iter().enumerate() {
