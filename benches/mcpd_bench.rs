@@ -4,6 +4,10 @@
 //! The same run measures the path a client really takes, client → `mcpd shim` → daemon → child
 //! (`call_dynamic_server_tool` over the shim's stdio), against the same direct baseline, plus the
 //! shim's start-up, its memory, and the size of its `tools/list` against the servers it replaces.
+//! Then hot reload: a Python server saved 20 times (save → first call answered by the new code,
+//! against its own start-to-ready; failed calls), and a project with 100,000 ignored files (watch
+//! set-up, the daemon's idle CPU). `MCPD_RELOAD_DEBOUNCE_MS` in the bench's environment reaches
+//! the bench daemon (default 300 ms) and the reload target follows it.
 //!
 //! Everything runs in a temporary MCPD_HOME with a daemon of its own, stopped at the end (also on
 //! error or panic). Exits 1 when a measurement fails; unmet targets are reported, and fail the run
@@ -24,6 +28,7 @@ use support::shim::{self, Shim};
 use support::shim_phases;
 use support::stats::{Samples, fmt_added, fmt_duration, fmt_factor, fmt_kib, fmt_rate, kib_to_mb};
 use support::world::World;
+use support::{big_tree, reload};
 
 const ECHO_ARGS: &str = r#"{"text":"hello from mcpd-bench"}"#;
 const ECHO_EXPECT: &str = r#""text":"hello from mcpd-bench""#;
@@ -132,6 +137,20 @@ fn run() -> Result<Report> {
     phase("context size", daemon_pid);
     let (ctx_direct, ctx_shim) =
         shim_phases::context(exe, &world, CONTEXT_SERVERS, CONTEXT_TOOLS_EACH)?;
+    phase(
+        &format!(
+            "hot reload, {} saves (debounce {} ms)",
+            reload::SAVES,
+            reload::debounce().as_millis()
+        ),
+        daemon_pid,
+    );
+    let reloads = reload::run(&world)?;
+    phase(
+        &format!("watching {} ignored files", big_tree::FILES),
+        daemon_pid,
+    );
+    let big = big_tree::run(&world, daemon_pid)?;
     let end_kib = rss::kib(daemon_pid, "VmRSS")?;
     let peak_kib = rss::kib(daemon_pid, "VmHWM")?;
 
@@ -306,6 +325,8 @@ fn run() -> Result<Report> {
         &format!("{:.1}%", all_shim as f64 / all_direct as f64 * 100.0),
         "—",
     );
+    reloads.rows(&mut report);
+    big.rows(&mut report, &reloads.watched);
 
     let added = (seq_daemon.median().as_secs_f64() - seq_direct.median().as_secs_f64()) * 1e6;
     report.target(
@@ -363,6 +384,8 @@ fn run() -> Result<Report> {
         ),
         context_ratio < TARGET_CONTEXT_RATIO,
     );
+    reloads.targets(&mut report);
+    big.targets(&mut report);
     drop(client);
     drop(world);
     eprintln!(
@@ -379,11 +402,14 @@ fn phase(what: &str, daemon_pid: u32) {
 }
 
 /// `ex` (calls), `boot` (start-up) and `s01`..`s20` (memory), all the bundled example server.
+/// Not watched (`reload: manual`): run from this workspace's `target/`, each would watch the
+/// whole workspace, reload when anyone edits it mid-run, and add its watcher to the memory
+/// figures. Watching is measured by the hot-reload phases.
 fn servers(exe: &Path) -> Value {
     let entry = |args: Vec<String>| {
         let mut all = vec!["example-server".to_string()];
         all.extend(args);
-        json!({ "command": exe, "args": all })
+        json!({ "command": exe, "args": all, "reload": "manual" })
     };
     let mut servers = serde_json::Map::new();
     servers.insert("ex".into(), entry(vec![]));

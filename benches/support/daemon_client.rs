@@ -3,7 +3,10 @@
 
 use super::rpc::Conn;
 use anyhow::{Context, Result, bail};
-use mcpd_shim::wire::{ClientKind, Hello, HelloReply, LoadResult, PROTOCOL, ServerInfo, method};
+use mcpd_shim::wire::{
+    ClientKind, Hello, HelloReply, LoadResult, LogsResult, PROTOCOL, ServerInfo, StatusResult,
+    method,
+};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::Duration;
@@ -55,6 +58,30 @@ impl DaemonClient {
             .request(method::LOAD, &server_params(server))
             .with_context(|| format!("loading {server}"))?;
         serde_json::from_str(&raw).with_context(|| format!("bad mcpd/load result: {raw}"))
+    }
+
+    /// `mcpd/status`: the daemon and the servers as this client sees them.
+    pub fn status(&mut self) -> Result<StatusResult> {
+        let raw = self.conn.request(method::STATUS, "{}")?;
+        serde_json::from_str(&raw).with_context(|| format!("bad mcpd/status result: {raw}"))
+    }
+
+    /// The status record of `server` (as this client names it).
+    pub fn server_status(&mut self, server: &str) -> Result<ServerInfo> {
+        self.status()?
+            .servers
+            .into_iter()
+            .find(|s| s.name == server)
+            .with_context(|| format!("mcpd/status does not list {server}"))
+    }
+
+    /// The last `lines` lines of `server`'s log (its stderr and mcpd's notes about it).
+    pub fn log_tail(&mut self, server: &str, lines: usize) -> Result<Vec<String>> {
+        let params = serde_json::json!({ "server": server, "lines": lines }).to_string();
+        let raw = self.conn.request(method::LOGS, &params)?;
+        let logs: LogsResult =
+            serde_json::from_str(&raw).with_context(|| format!("bad mcpd/logs result: {raw}"))?;
+        Ok(logs.lines)
     }
 
     /// `mcpd/unload`: answers once the child is gone.

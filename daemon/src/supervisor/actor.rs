@@ -13,7 +13,7 @@ use crate::child::stderr::ServerLog;
 use crate::child::{Instance, exit::ExitInfo};
 use crate::watch::{ChangeBatch, Watcher};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, oneshot, watch};
 
 pub type Reply = oneshot::Sender<Result<Arc<Instance>, String>>;
@@ -52,6 +52,8 @@ struct Attempt {
     generation: u64,
     /// A reload next to a live instance (blue/green), not a cold start.
     swap: bool,
+    /// When it began (its process is spawned right after).
+    since: SystemTime,
 }
 
 pub struct Actor {
@@ -210,6 +212,7 @@ impl Actor {
         self.attempt = Some(Attempt {
             generation: self.generation,
             swap,
+            since: SystemTime::now(),
         });
         // A restart after a crash stays "restarting" until it is ready.
         if !swap && self.snap().state != ServerState::Restarting {
@@ -285,7 +288,8 @@ impl Actor {
             self.note_reload(true, !change.is_empty(), text);
         }
         let old = self.current_tx.send_replace(Some(inst.clone()));
-        self.loop_guard.went_live(Instant::now());
+        self.loop_guard
+            .went_live(inst.started_wall, SystemTime::now());
         if let Some(old) = old {
             tokio::spawn(drain_then_stop(
                 old,
@@ -435,7 +439,8 @@ impl Actor {
             batch.count,
             sample.join(", ")
         ));
-        if let Verdict::Ignore { first } = self.loop_guard.check(Instant::now(), &batch.paths) {
+        let starting = self.attempt.as_ref().map(|a| a.since);
+        if let Verdict::Ignore { first } = self.loop_guard.check(&batch.paths, starting) {
             if first {
                 let files: Vec<String> = self
                     .loop_guard

@@ -1,19 +1,22 @@
 //! Guards against a server that writes into its own watched folder when it starts (a state file,
-//! a cache): each start would trigger the next reload forever. Changes to the same paths right
-//! after several starts in a row are recognised as the server's own and ignored, with a hint.
+//! a cache): each start would trigger the next reload forever. A change whose files were all
+//! last written while an instance was starting is the server's own doing when the same files do
+//! it again at the next start; those are then ignored, with a hint. Saves by a person (after the
+//! start, or to other files) always reload.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-/// A batch this soon after an instance went live may come from that instance's own start.
-const QUICK: Duration = Duration::from_secs(2);
-/// This many such batches in a row, on the same paths, make them the server's own writes.
-const STREAK: u32 = 4;
+/// Slack around a start's time window, for file-system timestamp granularity.
+const SLACK: Duration = Duration::from_millis(100);
+/// This many starts in a row writing the same files make them the server's own.
+const STREAK: u32 = 2;
 
 #[derive(Default, Debug)]
 pub struct LoopGuard {
-    last_live: Option<Instant>,
+    /// When the last instance was spawned and when it went live.
+    last_start: Option<(SystemTime, SystemTime)>,
     streak: u32,
     suspects: BTreeSet<PathBuf>,
 }
@@ -28,27 +31,34 @@ pub enum Verdict {
 }
 
 impl LoopGuard {
-    /// An instance went live at `now`.
-    pub fn went_live(&mut self, now: Instant) {
-        self.last_live = Some(now);
+    /// An instance spawned at `spawned` went live at `live`.
+    pub fn went_live(&mut self, spawned: SystemTime, live: SystemTime) {
+        self.last_start = Some((spawned, live));
     }
 
-    /// Whether a batch of changed `paths` seen at `now` should reload the server.
-    pub fn check(&mut self, now: Instant, paths: &[PathBuf]) -> Verdict {
-        let quick = self
-            .last_live
-            .is_some_and(|t| now.duration_since(t) < QUICK);
-        let same = !self.suspects.is_empty() && paths.iter().all(|p| self.suspects.contains(p));
-        if !quick || !same {
-            self.streak = u32::from(quick);
-            self.suspects = if quick {
-                paths.iter().cloned().collect()
-            } else {
-                BTreeSet::new()
-            };
+    /// Whether a batch of changed `paths` should reload the server; `starting` is the spawn time
+    /// of an instance still starting, if any.
+    pub fn check(&mut self, paths: &[PathBuf], starting: Option<SystemTime>) -> Verdict {
+        let in_window = |m: SystemTime| {
+            let after_last = self
+                .last_start
+                .is_some_and(|(from, to)| m + SLACK >= from && m <= to + SLACK);
+            let during_current = starting.is_some_and(|from| m + SLACK >= from);
+            after_last || during_current
+        };
+        let own = !paths.is_empty() && paths.iter().all(|p| modified(p).is_some_and(in_window));
+        if !own {
+            self.streak = 0;
+            self.suspects.clear();
             return Verdict::Reload;
         }
-        self.streak += 1;
+        let set: BTreeSet<PathBuf> = paths.iter().cloned().collect();
+        if set == self.suspects {
+            self.streak += 1;
+        } else {
+            self.suspects = set;
+            self.streak = 1;
+        }
         if self.streak < STREAK {
             Verdict::Reload
         } else {
@@ -64,52 +74,63 @@ impl LoopGuard {
     }
 }
 
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_same_file_changing_right_after_every_start_is_ignored_after_a_few_rounds() {
-        let mut g = LoopGuard::default();
-        let t0 = Instant::now();
-        let state = vec![PathBuf::from("/p/state.json")];
-        let mut verdicts = Vec::new();
-        for i in 0..6 {
-            let live = t0 + Duration::from_secs(i * 3);
-            g.went_live(live);
-            verdicts.push(g.check(live + Duration::from_millis(300), &state));
-        }
-        assert_eq!(
-            &verdicts[..3],
-            &[Verdict::Reload, Verdict::Reload, Verdict::Reload]
-        );
-        assert_eq!(verdicts[3], Verdict::Ignore { first: true });
-        assert_eq!(verdicts[4], Verdict::Ignore { first: false });
-        assert_eq!(g.suspects(), state);
+    fn touch(path: &Path) -> SystemTime {
+        std::fs::write(path, format!("{:?}", SystemTime::now())).unwrap();
+        modified(path).unwrap()
     }
 
     #[test]
-    fn edits_by_a_person_still_reload() {
+    fn files_written_during_every_start_are_ignored_from_the_second_start_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state.json");
         let mut g = LoopGuard::default();
-        let t0 = Instant::now();
-        let code = vec![PathBuf::from("/p/server.py")];
-        for i in 0..6 {
-            g.went_live(t0 + Duration::from_secs(i * 10));
-            // Saved a few seconds after each reload went live.
-            assert_eq!(
-                g.check(t0 + Duration::from_secs(i * 10 + 4), &code),
-                Verdict::Reload
-            );
+        let mut verdicts = Vec::new();
+        for _ in 0..4 {
+            let spawned = SystemTime::now();
+            touch(&state); // the server writes it while it starts
+            g.went_live(spawned, SystemTime::now());
+            verdicts.push(g.check(std::slice::from_ref(&state), None));
         }
-        // Another file right after a start breaks a streak.
-        g.went_live(t0 + Duration::from_secs(100));
-        g.check(t0 + Duration::from_millis(100_100), &code);
-        g.went_live(t0 + Duration::from_secs(103));
+        assert_eq!(verdicts[0], Verdict::Reload);
+        assert_eq!(verdicts[1], Verdict::Ignore { first: true });
+        assert_eq!(verdicts[2], Verdict::Ignore { first: false });
+        assert_eq!(g.suspects(), vec![state]);
+    }
+
+    #[test]
+    fn saves_after_the_start_always_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = dir.path().join("server.py");
+        let mut g = LoopGuard::default();
+        for _ in 0..5 {
+            let spawned = SystemTime::now() - Duration::from_secs(2);
+            g.went_live(spawned, SystemTime::now() - Duration::from_secs(1));
+            touch(&code); // a person's save, after the instance went live
+            assert_eq!(g.check(std::slice::from_ref(&code), None), Verdict::Reload);
+        }
+    }
+
+    #[test]
+    fn a_save_while_an_instance_starts_reloads_once_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = dir.path().join("server.py");
+        let mut g = LoopGuard::default();
+        g.went_live(
+            SystemTime::now() - Duration::from_secs(5),
+            SystemTime::now() - Duration::from_secs(4),
+        );
+        let starting = SystemTime::now() - Duration::from_millis(500);
+        touch(&code);
         assert_eq!(
-            g.check(
-                t0 + Duration::from_millis(103_100),
-                &[PathBuf::from("/p/other.py")]
-            ),
+            g.check(std::slice::from_ref(&code), Some(starting)),
             Verdict::Reload
         );
     }

@@ -60,10 +60,11 @@ pub(super) fn plan(server: &ResolvedServer) -> WatchPlan {
 
 /// Watches one compiled binary (in a cargo `target/` folder) for rebuilds.
 fn built_binary(server: &ResolvedServer, path: &Path) -> WatchPlan {
-    let Some(dir) = path.parent() else {
+    if path.parent().is_none() {
         return WatchPlan::nothing("a binary without a folder");
-    };
-    let roots = vec![dir.to_path_buf()];
+    }
+    // The file itself is the root: its folder is watched alone, not the build tree below it.
+    let roots = vec![path.to_path_buf()];
     let (ignore, warnings) = IgnoreRules::new(
         &server.cwd,
         &server.ignore,

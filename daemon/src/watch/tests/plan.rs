@@ -190,7 +190,7 @@ fn a_compiled_binary_in_target_is_watched_alone_for_rebuilds() {
     write(&dir, "Cargo.toml", "[package]\nname = \"srv\"\n");
     write(&dir, "target/debug/srv", "");
     let p = plan(&server(&dir, "./target/debug/srv", &[]));
-    assert_eq!(root!(p), dir.join("target/debug"));
+    assert_eq!(root!(p), dir.join("target/debug/srv"));
     assert_eq!(p.ignore.keep(), [dir.join("target/debug/srv")]);
     assert_eq!(
         p.patterns,

@@ -146,3 +146,39 @@ fn an_empty_plan_watches_nothing() {
     );
     assert!(batches_within(&rx, Duration::from_millis(50)).is_empty());
 }
+
+#[test]
+fn a_watched_binary_does_not_watch_the_build_tree_beside_it() {
+    let (_tmp, dir) = super::tempdir();
+    std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"srv\"\n").unwrap();
+    for sub in [
+        "target/debug/deps/a",
+        "target/debug/build/b",
+        "target/debug/.fingerprint/c",
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    std::fs::write(dir.join("target/debug/srv"), "v1").unwrap();
+    let server = super::server(&dir, "./target/debug/srv", &[]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let w = crate::watch::start(crate::watch::plan(&server), Default::default(), move |b| {
+        let _ = tx.send(b);
+    })
+    .unwrap();
+    assert!(
+        w.describe().contains("(0 directories"),
+        "only the binary's own folder: {}",
+        w.describe()
+    );
+    std::fs::write(dir.join("target/debug/deps/a/x.rlib"), "x").unwrap();
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(800))
+            .is_err(),
+        "the build tree is not watched"
+    );
+    std::fs::write(dir.join("target/debug/srv"), "v2").unwrap();
+    let batch = rx
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("a rebuild is seen");
+    assert_eq!(batch.paths, vec![dir.join("target/debug/srv")]);
+}
