@@ -519,7 +519,7 @@ mod tests {
 
     #[test]
     fn an_existing_shim_entry_changes_nothing() {
-        let text = r#"{"mcpServers": {"tools": {"command": "/usr/local/bin/mcpd", "args": ["shim", "--server", "x"]}}}"#;
+        let text = r#"{"mcpServers": {"tools": {"command": "tools/bin/mcpd", "args": ["shim", "--server", "x"]}}}"#;
         let mut f = file(text);
         let before = f.to_text();
         assert_eq!(

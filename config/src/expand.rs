@@ -167,10 +167,13 @@ mod tests {
 
     #[test]
     fn tilde_expansion() {
-        let home = Some("/home/ann");
-        assert_eq!(expand_tilde("~", home), "/home/ann");
-        assert_eq!(expand_tilde("~/src", home), "/home/ann/src");
-        assert_eq!(expand_tilde("~/src", Some("/home/ann/")), "/home/ann/src");
+        let home = Some("client-home");
+        assert_eq!(expand_tilde("~", home), "client-home");
+        assert_eq!(expand_tilde("~/src", home), "client-home/src");
+        assert_eq!(
+            expand_tilde("~/src", Some("client-home/")),
+            "client-home/src"
+        );
         assert_eq!(expand_tilde("~bob/src", home), "~bob/src");
         assert_eq!(expand_tilde("a/~/b", home), "a/~/b");
         assert_eq!(expand_tilde("~/src", None), "~/src");

@@ -105,10 +105,11 @@ mod tests {
 
     #[test]
     fn layout_is_under_home() {
-        let p = Paths::at(PathBuf::from("/x/home"));
-        assert_eq!(p.socket(), PathBuf::from("/x/home/run/mcpd.sock"));
-        assert_eq!(p.user_config(), PathBuf::from("/x/home/config.json"));
-        assert!(p.daemon_log().starts_with("/x/home/logs"));
+        let home = std::env::temp_dir().join("mcpd-home");
+        let p = Paths::at(home.clone());
+        assert_eq!(p.socket(), home.join("run/mcpd.sock"));
+        assert_eq!(p.user_config(), home.join("config.json"));
+        assert!(p.daemon_log().starts_with(home.join("logs")));
     }
 
     #[test]

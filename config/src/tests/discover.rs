@@ -121,7 +121,7 @@ fn the_shim_entry_of_mcp_json_is_skipped() {
         ".mcp.json",
         r#"{"mcpServers": {
             "mcpd": {"command": "mcpd", "args": ["shim"]},
-            "abs": {"command": "/usr/local/bin/mcpd", "args": ["shim", "--server", "x"]},
+            "abs": {"command": "tools/bin/mcpd", "args": ["shim", "--server", "x"]},
             "win": {"command": "C:\\tools\\mcpd.exe", "args": ["shim"]},
             "daemon": {"command": "mcpd", "args": ["daemon"]},
             "other": {"command": "notmcpd", "args": ["shim"]},

@@ -38,13 +38,18 @@ fn relative_cwd_is_relative_to_that_folder() {
 
 #[test]
 fn absolute_home_and_variable_cwd() {
-    let (_, r) = resolve(r#""s": {"command": "x", "cwd": "/opt/srv"}"#, &[]);
-    assert_eq!(r.cwd, PathBuf::from("/opt/srv"));
+    let srv = fake_home().join("srv");
+    let (_, r) = resolve(
+        &format!(r#""s": {{"command": "x", "cwd": {:?}}}"#, srv),
+        &[],
+    );
+    assert_eq!(r.cwd, srv);
+    let home = fake_home();
     let (_, r) = resolve(
         r#""s": {"command": "x", "cwd": "~/code"}"#,
-        &[("HOME", "/home/ann")],
+        &[("HOME", home.to_str().unwrap())],
     );
-    assert_eq!(r.cwd, PathBuf::from("/home/ann/code"));
+    assert_eq!(r.cwd, home.join("code"));
     let (folder, r) = resolve(r#""s": {"command": "x", "cwd": "${SUB:-lib}"}"#, &[]);
     assert_eq!(r.cwd, folder.join("lib"));
 }
@@ -54,17 +59,27 @@ fn expansion_uses_the_client_environment_only() {
     let servers = r#""s": {
         "command": "${BIN_DIR}/server", "args": ["--port", "${PORT:-3000}", "${PATH}", "~/data"],
         "env": {"TOKEN": "${TOKEN}", "MODE": "${MODE:-dev}"}}"#;
+    let home = fake_home();
+    let bin = home.join("bin");
     let (_, r) = resolve(
         servers,
         &[
-            ("BIN_DIR", "/opt/bin"),
+            ("BIN_DIR", bin.to_str().unwrap()),
             ("TOKEN", "t0k"),
-            ("HOME", "/home/ann"),
+            ("HOME", home.to_str().unwrap()),
         ],
     );
-    assert_eq!(r.command, "/opt/bin/server");
+    assert_eq!(r.command, bin.join("server").display().to_string());
     // PATH is set for the daemon but not in this client's environment: it stays literal.
-    assert_eq!(r.args, ["--port", "3000", "${PATH}", "/home/ann/data"]);
+    assert_eq!(
+        r.args,
+        [
+            "--port",
+            "3000",
+            "${PATH}",
+            &home.join("data").display().to_string()
+        ]
+    );
     assert_eq!(r.env["TOKEN"], "t0k");
     assert_eq!(r.env["MODE"], "dev");
     assert_eq!(r.env.len(), 2);
@@ -83,8 +98,12 @@ fn url_and_headers_are_expanded() {
 
 #[test]
 fn command_paths() {
-    let (_, r) = resolve(r#""s": {"command": "~/bin/srv"}"#, &[("HOME", "/home/ann")]);
-    assert_eq!(r.command, "/home/ann/bin/srv");
+    let home = fake_home();
+    let (_, r) = resolve(
+        r#""s": {"command": "~/bin/srv"}"#,
+        &[("HOME", home.to_str().unwrap())],
+    );
+    assert_eq!(r.command, home.join("bin/srv").display().to_string());
     let (_, r) = resolve(r#""s": {"command": "npx"}"#, &[]);
     assert_eq!(r.command, "npx");
     let (folder, r) = resolve(
@@ -155,16 +174,22 @@ fn project_labels() {
 #[test]
 fn identical_definitions_share_a_key() {
     let (_tmp, root) = tempdir();
+    // Two files in different folders, one absolute working directory.
+    let srv = root.join("srv");
     let one = def_in(
         &root,
         "a/config.json",
-        r#""s": {"command": "x", "args": ["1"], "cwd": "/srv", "env": {"A": "1", "B": "2"}}"#,
+        &format!(
+            r#""s": {{"command": "x", "args": ["1"], "cwd": {srv:?}, "env": {{"A": "1", "B": "2"}}}}"#
+        ),
         "s",
     );
     let two = def_in(
         &root,
         "b/config.json",
-        r#""t": {"command": "x", "args": ["1"], "cwd": "/srv", "env": {"B": "2", "A": "1"}, "reload": "manual", "description": "other"}"#,
+        &format!(
+            r#""t": {{"command": "x", "args": ["1"], "cwd": {srv:?}, "env": {{"B": "2", "A": "1"}}, "reload": "manual", "description": "other"}}"#
+        ),
         "t",
     );
     let client = env(&[]);
@@ -181,15 +206,15 @@ fn identical_definitions_share_a_key() {
 fn different_definitions_have_different_keys() {
     let (_tmp, root) = tempdir();
     let variants = [
-        r#"{"command": "x", "args": ["a b"], "cwd": "/srv", "env": {"A": "1"}}"#,
-        r#"{"command": "y", "args": ["a b"], "cwd": "/srv", "env": {"A": "1"}}"#,
-        r#"{"command": "x", "args": ["a", "b"], "cwd": "/srv", "env": {"A": "1"}}"#,
+        r#"{"command": "x", "args": ["a b"], "cwd": "srv", "env": {"A": "1"}}"#,
+        r#"{"command": "y", "args": ["a b"], "cwd": "srv", "env": {"A": "1"}}"#,
+        r#"{"command": "x", "args": ["a", "b"], "cwd": "srv", "env": {"A": "1"}}"#,
         r#"{"command": "x", "args": ["a b"], "cwd": "/other", "env": {"A": "1"}}"#,
-        r#"{"command": "x", "args": ["a b"], "cwd": "/srv", "env": {"A": "2"}}"#,
-        r#"{"command": "x", "args": ["a b"], "cwd": "/srv", "env": {"A": "1"}, "url": "http://h"}"#,
-        r#"{"command": "x", "args": ["a b"], "cwd": "/srv", "env": {"A": "1"}, "type": "sse", "url": "http://h"}"#,
-        r#"{"url": "http://h", "cwd": "/srv", "headers": {"H": "v"}}"#,
-        r#"{"url": "http://h", "cwd": "/srv", "headers": {"H": "w"}}"#,
+        r#"{"command": "x", "args": ["a b"], "cwd": "srv", "env": {"A": "2"}}"#,
+        r#"{"command": "x", "args": ["a b"], "cwd": "srv", "env": {"A": "1"}, "url": "http://h"}"#,
+        r#"{"command": "x", "args": ["a b"], "cwd": "srv", "env": {"A": "1"}, "type": "sse", "url": "http://h"}"#,
+        r#"{"url": "http://h", "cwd": "srv", "headers": {"H": "v"}}"#,
+        r#"{"url": "http://h", "cwd": "srv", "headers": {"H": "w"}}"#,
     ];
     let mut keys: Vec<_> = variants
         .iter()
@@ -221,4 +246,9 @@ fn the_client_environment_can_change_the_key() {
         .key();
     assert_ne!(a, b);
     assert_eq!(a, a_again);
+}
+
+/// A home folder for a client that is not this machine's user (it need not exist).
+fn fake_home() -> PathBuf {
+    std::env::temp_dir().join("mcpd-test-client-home")
 }
