@@ -19,27 +19,13 @@ const HANDSHAKE_BUDGET: Duration = Duration::from_millis(50);
 
 /// Live `mcpd daemon` processes whose MCPD_HOME is `home`, from /proc (no `ps`).
 fn daemons_of(home: &Path) -> Vec<u32> {
-    let want = format!("MCPD_HOME={}", home.display());
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-        if args.get(1) != Some(&&b"daemon"[..]) {
-            continue;
-        }
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue;
-        };
-        if environ.split(|b| *b == 0).any(|kv| kv == want.as_bytes()) && procs::alive(pid) {
-            out.push(pid);
-        }
-    }
-    out
+    procs::with_env("MCPD_HOME", &home.display().to_string())
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| c.split(|b| *b == 0).nth(1) == Some(&b"daemon"[..]))
+        })
+        .collect()
 }
 
 /// The pid the example server `server` reports, through the shim.

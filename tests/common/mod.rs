@@ -157,6 +157,11 @@ impl Drop for Env {
         if let Some(pid) = pid {
             procs::kill_hard(pid);
         }
+        // Whatever still runs with this MCPD_HOME (a daemon a shim was still starting, a shim, a
+        // child of a killed daemon) is ended by pid.
+        for pid in procs::with_env("MCPD_HOME", &self.home.display().to_string()) {
+            procs::kill_hard(pid);
+        }
     }
 }
 

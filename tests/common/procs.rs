@@ -63,3 +63,21 @@ pub fn tool_call_threads(pid: u32) -> usize {
         })
         .count()
 }
+
+/// Live processes whose environment holds `key=value` (read from /proc; no names involved).
+pub fn with_env(key: &str, value: &str) -> Vec<u32> {
+    let want = format!("{key}={value}");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|kv| kv == want.as_bytes()) && alive(pid) {
+            out.push(pid);
+        }
+    }
+    out
+}

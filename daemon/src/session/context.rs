@@ -85,7 +85,7 @@ impl SessionCtx {
             .unwrap()
             .insert(name.to_string(), (epoch, h.clone()));
         // Reloads before this session first saw the server are no news to it.
-        let seq = h.snapshot().reload_seq;
+        let seq = h.reload_seq();
         let first_sight = match self.seen_reloads.lock().unwrap().entry(h.key.clone()) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(seq);
@@ -107,14 +107,21 @@ impl SessionCtx {
 
     /// What the server's reloads did since this session last heard, once.
     pub fn reload_news(&self, h: &ServerHandle) -> Option<String> {
-        let snap = h.snapshot();
-        let mut seen = self.seen_reloads.lock().unwrap();
-        let last = seen.entry(h.key.clone()).or_insert(snap.reload_seq);
-        if *last >= snap.reload_seq {
-            return None;
+        // Every call asks: only a counter is read unless there is news.
+        let seq = h.reload_seq();
+        {
+            let mut seen = self.seen_reloads.lock().unwrap();
+            match seen.get_mut(&h.key) {
+                Some(last) if *last >= seq => return None,
+                Some(last) => *last = seq,
+                None => {
+                    seen.insert(h.key.clone(), seq);
+                    return None;
+                }
+            }
         }
-        *last = snap.reload_seq;
-        snap.last_reload
+        h.snapshot()
+            .last_reload
             .map(|r| format!("server '{}' {}", h.name, r.text))
     }
 }

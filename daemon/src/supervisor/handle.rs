@@ -151,6 +151,11 @@ impl ServerHandle {
             .unwrap_or_else(|_| Err(format!("server '{}' is shutting down", self.name)))
     }
 
+    /// How many reloads have finished (cheap: no copy of the snapshot).
+    pub fn reload_seq(&self) -> u64 {
+        self.snapshot.lock().unwrap().reload_seq
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         self.snapshot.lock().unwrap().clone()
     }
