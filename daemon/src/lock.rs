@@ -45,7 +45,9 @@ pub fn acquire(paths: &Paths) -> Result<InstanceLock, LockError> {
                 let pid = std::fs::read_to_string(paths.pid_file())
                     .map(|s| s.trim().to_string())
                     .unwrap_or_default();
-                let dying = pid.parse::<u32>().is_ok_and(|p| !running(p));
+                let dying = pid
+                    .parse::<u32>()
+                    .is_ok_and(|p| !mcpd_shim::process::running(p));
                 if !dying || std::time::Instant::now() > deadline {
                     return Err(LockError::AlreadyRunning(if pid.is_empty() {
                         "unknown".into()
@@ -71,18 +73,4 @@ impl Drop for InstanceLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.pid_file);
     }
-}
-
-/// Whether `pid` is a process that is not (yet) a zombie.
-fn running(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) == 0 };
-    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit_once(')')
-                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-        .unwrap_or(false);
-    exists && !zombie
 }

@@ -9,6 +9,7 @@ pub mod framing;
 pub mod jsonrpc;
 pub mod link;
 pub mod paths;
+pub mod process;
 pub mod server;
 pub mod signature;
 pub mod wire;

@@ -26,7 +26,7 @@ pub async fn run() -> ExitCode {
         return fail(e);
     }
     let deadline = Instant::now() + WAIT;
-    while alive(pid) {
+    while mcpd_shim::process::running(pid) {
         if Instant::now() > deadline {
             return fail(format!(
                 "the daemon (pid {pid}) is still stopping after {}s",
@@ -37,22 +37,4 @@ pub async fn run() -> ExitCode {
     }
     println!("mcpd stopped (pid {pid})");
     ExitCode::SUCCESS
-}
-
-/// True while the process exists and is not a zombie (a foreground daemon's parent may not have
-/// reaped it yet).
-fn alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) == 0 };
-    exists && !zombie(pid)
-}
-
-fn zombie(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit_once(')')
-                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-        .unwrap_or(false)
 }

@@ -2,8 +2,7 @@
 
 /// True while `pid` exists and is not a zombie.
 pub fn alive(pid: u32) -> bool {
-    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) == 0 };
-    exists && !zombie(pid)
+    mcpd_shim::process::running(pid)
 }
 
 /// True while any process of group `pgid` exists (zombies excluded).
@@ -34,9 +33,6 @@ fn stat_fields(pid: u32) -> Option<Vec<String>> {
     Some(rest.split_whitespace().map(String::from).collect())
 }
 
-fn zombie(pid: u32) -> bool {
-    stat_fields(pid).is_some_and(|f| f.first().map(String::as_str) == Some("Z"))
-}
 
 /// SIGKILL to one pid (never by name).
 pub fn kill_hard(pid: u32) {
