@@ -33,7 +33,6 @@ fn stat_fields(pid: u32) -> Option<Vec<String>> {
     Some(rest.split_whitespace().map(String::from).collect())
 }
 
-
 /// SIGKILL to one pid (never by name).
 pub fn kill_hard(pid: u32) {
     unsafe {
